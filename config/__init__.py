@@ -1,0 +1,1 @@
+"""Configuration a user edits (YAML) and the typed models it is validated into."""

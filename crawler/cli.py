@@ -1,0 +1,495 @@
+"""The `tripwatch` command: crawl, review and export, all from one click group."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from config.errors import ConfigError
+from config.sources import Source, config_dir, load_sources, select_sources
+from storage.db import database_url
+from storage.errors import StorageError
+from storage.repository import ItemFilter, RunRecord, Store, StoredArticle
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_SOME_FAILED = 1
+EXIT_USAGE = 2
+
+
+class ConfigProblem(click.ClickException):
+    """A config or usage error: one line, exit code 2, nothing done."""
+
+    exit_code = EXIT_USAGE
+
+
+def config_option(func: F) -> F:
+    return click.option(
+        "--config",
+        "config",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="TRIPWATCH_CONFIG",
+        help="Folder with sources.yaml and watchlist.yaml [env TRIPWATCH_CONFIG; default: the repo's config/].",
+    )(func)
+
+
+def db_option(func: F) -> F:
+    return click.option(
+        "--db",
+        "db",
+        envvar="TRIPWATCH_DATABASE_URL",
+        help="Database URL, e.g. postgresql://user@host/tripwatch [env TRIPWATCH_DATABASE_URL; default: sqlite:///data/tripwatch.db].",
+    )(func)
+
+
+def translate_errors(func: F) -> F:
+    """ConfigError and StorageError become one-line messages without a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ConfigError as exc:
+            raise ConfigProblem(str(exc)) from exc
+        except StorageError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+def open_store(db: str | None) -> Store:
+    return Store.open(database_url(db))
+
+
+def load_config(config: Path | None) -> tuple[Source, ...]:
+    return load_sources(config_dir(config) / "sources.yaml")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option("0.1.0", prog_name="tripwatch")
+@click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int) -> None:
+    """Watch the news for security and intelligence ministers' trips abroad.
+
+    tripwatch crawls the feeds, news sitemaps and section pages declared in
+    config/sources.yaml, keeps one clean item per article, says which items report
+    such a trip and why, and lets you review and export them.
+
+    \b
+    Typical use:
+      tripwatch sources check        # is the config valid, do the feeds answer?
+      tripwatch crawl                # crawl every source once
+      tripwatch items list           # what was found, relevant first
+      tripwatch serve                # review in the browser
+      tripwatch run                  # crawl on schedule and serve the UI
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["verbose"] = verbose
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+# ---- crawl ------------------------------------------------------------------------------------
+
+
+def parse_set_options(values: tuple[str, ...]) -> dict[str, str]:
+    overrides = {}
+    for value in values:
+        name, sep, setting = value.partition("=")
+        if not sep or not name:
+            raise ConfigProblem(f"--set {value!r}: expected NAME=VALUE, e.g. --set DOWNLOAD_DELAY=2")
+        overrides[name] = setting
+    return overrides
+
+
+def crawl_overrides(config: Path | None, db: str | None, verbose: int, extra: dict[str, Any]) -> dict[str, Any]:
+    overrides: dict[str, Any] = {
+        "DATABASE_URL": database_url(db),
+        "CONFIG_DIR": str(config_dir(config)),
+        "LOG_LEVEL": {0: "WARNING", 1: "INFO"}.get(verbose, "DEBUG"),
+        "REPORT_PROGRESS_INTERVAL": 5,
+    }
+    overrides.update(extra)
+    return overrides
+
+
+SUMMARY_COLUMNS = (
+    ("entry points", "entry_points"),
+    ("not modified", "not_modified"),
+    ("pages", "pages"),
+    ("new", "new"),
+    ("updated", "updated"),
+    ("unchanged", "unchanged"),
+    ("copies", "copy"),
+    ("already stored", "already_stored"),
+)
+
+
+def render_summary(run: RunRecord, source_names: list[str]) -> str:
+    """A table per source, then failures by reason."""
+    table = run.stats.get("sources", {})
+    header = ["source", *[title for title, _ in SUMMARY_COLUMNS], "failures"]
+    rows = [header]
+    for name in source_names:
+        counters = table.get(name, {})
+        failures = counters.get("failures", {})
+        failure_text = ", ".join(f"{reason} {count}" for reason, count in sorted(failures.items())) or "-"
+        rows.append([name, *[str(counters.get(key, 0)) for _, key in SUMMARY_COLUMNS], failure_text])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    took = (run.finished_at - run.started_at).total_seconds() if run.finished_at else 0.0
+    lines.append(f"\nRun {run.id}: {run.finish_reason or run.status} in {took:.1f}s")
+    return "\n".join(lines)
+
+
+def failed_sources(run: RunRecord) -> list[str]:
+    """Sources with an entry point (feed, sitemap, listing) that could not be used."""
+    return sorted(name for name, counters in run.stats.get("sources", {}).items() if counters.get("entry_failures"))
+
+
+@cli.command()
+@click.argument("sources", nargs=-1)
+@config_option
+@db_option
+@click.option("--set", "settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy or tripwatch setting (repeatable).")
+@click.pass_context
+@translate_errors
+def crawl(ctx: click.Context, sources: tuple[str, ...], config: Path | None, db: str | None, settings: tuple[str, ...]) -> None:
+    """Crawl the named sources once (all enabled sources when none is named).
+
+    Prints progress while it runs, then a table per source: entry points, pages
+    fetched, new and updated items, items already stored, failures by reason.
+    Exit code 0 when every source worked, 1 when some failed, 2 on a config error.
+
+    \b
+    Example:
+      tripwatch crawl                         # every source in config/sources.yaml
+      tripwatch crawl harbour-times --db sqlite:///data/test.db
+      tripwatch crawl --set DOWNLOAD_DELAY=2 --set CONCURRENT_REQUESTS_PER_DOMAIN=1
+    """
+    from crawler.runner import crawl_in_process
+
+    chosen = select_sources(load_config(config), sources)
+    if not chosen:
+        raise ConfigProblem("no enabled source to crawl; add one to sources.yaml or name one")
+    with open_store(db):  # creates and migrates the database before the crawl opens it
+        pass
+    overrides = crawl_overrides(config, db, ctx.obj["verbose"], parse_set_options(settings))
+    click.echo(f"Crawling {len(chosen)} source(s): {', '.join(s.name for s in chosen)}", err=True)
+    run_id = crawl_in_process([s.name for s in chosen], overrides)
+    report_run(db, run_id, [s.name for s in chosen])
+
+
+def report_run(db: str | None, run_id: int | None, names: list[str]) -> None:
+    with open_store(db) as store:
+        run = store.run(run_id) if run_id is not None else None
+    if run is None:
+        raise click.ClickException("the crawl did not start; run with -v to see why")
+    click.echo(render_summary(run, names))
+    failed = failed_sources(run)
+    if failed or run.status != "finished":
+        click.echo(f"Some sources failed: {', '.join(failed) or run.finish_reason}. See `tripwatch failures --run {run.id}`.", err=True)
+        sys.exit(EXIT_SOME_FAILED)
+
+
+@cli.command()
+@click.option("--run", "run_id", type=int, help="Only this crawl run (default: the latest).")
+@click.option("--source", help="Only this source.")
+@click.option("--limit", default=50, show_default=True)
+@db_option
+@translate_errors
+def failures(run_id: int | None, source: str | None, limit: int, db: str | None) -> None:
+    """List URLs that did not become items, with the stored reason.
+
+    \b
+    Example:
+      tripwatch failures                 # the latest crawl's failures
+      tripwatch failures --source harbour-times --limit 10
+    """
+    with open_store(db) as store:
+        if run_id is None and source is None:
+            latest = store.latest_run()
+            run_id = latest.id if latest else None
+        rows = store.failures(source=source, run_id=run_id, limit=limit)
+    if not rows:
+        click.echo("No failures recorded.")
+    for row in rows:
+        status = f" HTTP {row.status}" if row.status else ""
+        click.echo(f"{row.at:%Y-%m-%d %H:%M}  {row.source:<16} {row.reason:<16}{status}  {row.url}\n    {row.detail}")
+
+
+# ---- sources ----------------------------------------------------------------------------------
+
+
+@cli.group()
+def sources() -> None:
+    """Inspect the sources declared in sources.yaml."""
+
+
+@sources.command("list")
+@config_option
+@translate_errors
+def sources_list(config: Path | None) -> None:
+    """List the declared sources with their entry points and schedules.
+
+    \b
+    Example:
+      tripwatch sources list --config demo-config/
+    """
+    for source in load_config(config):
+        schedule = source.schedule
+        when = f"every {schedule.every}" if schedule and schedule.every else f"cron {schedule.cron}" if schedule else "default"
+        state = "" if source.enabled else " (disabled)"
+        click.echo(f"{source.name}{state}  [{when}]")
+        for url in source.feeds:
+            click.echo(f"  feed     {url}")
+        for url in source.sitemaps:
+            click.echo(f"  sitemap  {url}")
+        for listing in source.listings:
+            click.echo(f"  listing  {listing.url}  (links: {listing.links or 'heuristic'}, pages: {listing.max_pages})")
+
+
+@sources.command("check")
+@click.argument("names", nargs=-1)
+@config_option
+@click.option("--timeout", default=15.0, show_default=True, help="Seconds to wait for each entry point.")
+@translate_errors
+def sources_check(names: tuple[str, ...], config: Path | None, timeout: float) -> None:
+    """Validate sources.yaml, then request each entry point once and print a status table.
+
+    \b
+    Example:
+      tripwatch sources check
+      tripwatch sources check harbour-times
+    """
+    from crawler.check import check_entry_points
+
+    chosen = select_sources(load_config(config), names)
+    click.echo(f"sources.yaml is valid: {len(chosen)} source(s).")
+    results = check_entry_points(chosen, timeout)
+    bad = 0
+    for result in results:
+        mark = "ok " if result.ok else "BAD"
+        bad += not result.ok
+        click.echo(f"{mark} {result.source:<18} {result.kind:<8} {result.status:<24} {result.url}")
+    if bad:
+        click.echo(f"{bad} entry point(s) did not answer with a usable feed or page.", err=True)
+        sys.exit(EXIT_SOME_FAILED)
+
+
+# ---- items and exports ------------------------------------------------------------------------
+
+
+def parse_since(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    from config.sources import parse_duration
+
+    try:
+        return datetime.now(UTC) - parse_duration(value)
+    except ValueError:
+        pass
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ConfigProblem(f"--since {value!r}: expected a date (2026-10-01) or an age (2d, 12h)") from exc
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+
+
+def filter_options(func: F) -> F:
+    options = [
+        click.option("--source", help="Only items from (or also published by) this source."),
+        click.option("--since", help="Published since a date (2026-10-01) or an age (2d, 12h)."),
+        click.option("--search", "-q", help="Words that must all occur in the title or text."),
+        click.option("--label", type=click.Choice(["relevant", "uncertain", "irrelevant"]), help="Only this label."),
+        click.option("--official", help="Only trips of this official (name or part of it)."),
+        click.option("--country", help="Only trips to this destination (ISO code, e.g. VN)."),
+        click.option("--reviewed/--unreviewed", default=None, help="Only reviewed / unreviewed items."),
+        click.option("--all", "include_all", is_flag=True, help="Include irrelevant items too (relevant still first)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def build_filter(kwargs: dict[str, Any]) -> ItemFilter:
+    return ItemFilter(
+        source=kwargs.get("source"),
+        since=parse_since(kwargs.get("since")),
+        search=kwargs.get("search"),
+        label=kwargs.get("label"),
+        official=kwargs.get("official"),
+        country=kwargs.get("country"),
+        reviewed=kwargs.get("reviewed"),
+        include_all=bool(kwargs.get("include_all")),
+    )
+
+
+@cli.group()
+def items() -> None:
+    """List, show and mark stored items."""
+
+
+def _trip_summary(item: StoredArticle) -> str:
+    trip = item.trip or {}
+    officials = ", ".join(o.get("name", "") for o in trip.get("officials", []) if o.get("name"))
+    destinations = " ".join(trip.get("destinations", []))
+    return " | ".join(part for part in (officials, f"to {destinations}" if destinations else "") if part)
+
+
+@items.command("list")
+@filter_options
+@click.option("--limit", default=30, show_default=True)
+@db_option
+@translate_errors
+def items_list(limit: int, db: str | None, **kwargs: Any) -> None:
+    """List stored items, relevant first, newest first.
+
+    \b
+    Example:
+      tripwatch items list
+      tripwatch items list --all --source harbour-times --since 7d
+      tripwatch items list --search Vientiane --country LA
+    """
+    flt = build_filter(kwargs)
+    with open_store(db) as store:
+        rows = store.list_items(flt, limit=limit)
+        total = store.count_items(flt)
+    for item in rows:
+        date = f"{item.published:%Y-%m-%d}" if item.published else "----------"
+        label = (item.label or "?")[:10]
+        marks = ("*" if item.starred else " ") + ("r" if item.reviewed else " ")
+        click.echo(f"{item.id:>5} {marks} {label:<10} {date} {item.source:<16} {item.title or item.url}")
+        trip = _trip_summary(item)
+        if trip:
+            click.echo(f"{'':>19}{trip}")
+    click.echo(f"{len(rows)} of {total} item(s) shown." + ("" if flt.include_all else " Use --all to include irrelevant items."), err=True)
+
+
+@items.command("show")
+@click.argument("item_id", type=int)
+@db_option
+@translate_errors
+def items_show(item_id: int, db: str | None) -> None:
+    """Show one item: metadata, relevance with evidence, where it appeared, and its text.
+
+    \b
+    Example:
+      tripwatch items show 12
+    """
+    with open_store(db) as store:
+        item = store.get_item(item_id)
+        revisions = store.revisions(item_id) if item else []
+    if item is None:
+        raise click.ClickException(f"no item {item_id}; `tripwatch items list --all` shows the ids")
+    click.echo(item.title or "(no title)")
+    click.echo("=" * min(len(item.title or "") or 10, 80))
+    click.echo(f"URL:        {item.url}")
+    click.echo(f"Source:     {item.source}")
+    click.echo(f"Published:  {item.published.isoformat() if item.published else 'unknown'}")
+    click.echo(f"Author:     {item.author or 'unknown'}   Language: {item.language or 'unknown'}")
+    analyst = f" (analyst: {item.analyst_label})" if item.analyst_label else ""
+    click.echo(f"Relevance:  {item.relevance or 'unclassified'}{analyst}   score {item.score if item.score is not None else '-'}")
+    if item.trip:
+        click.echo(f"Trip:       {_trip_summary(item)}")
+    for ev in item.evidence[:12]:
+        click.echo(f"  - {ev.get('kind')}: {ev.get('matched')!r} -> {ev.get('value')}")
+    other_urls = [u for u in item.urls if u.kind != "copy" and u.url != item.url]
+    for u in other_urls:
+        click.echo(f"Also as:    {u.url}")
+    for u in item.copies:
+        click.echo(f"Copy at:    {u.url} ({u.source})")
+    click.echo(f"Fetched:    {item.fetched_at.isoformat()} (first seen {item.first_seen.isoformat()})")
+    for previous, _new, when in revisions:
+        click.echo(f"Changed:    {when.isoformat()} (previous text hash {previous[:12]})")
+    if item.note:
+        click.echo(f"Note:       {item.note}")
+    click.echo("")
+    click.echo(item.text)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "txt"]), default="jsonl", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output.")
+@filter_options
+@db_option
+@translate_errors
+def export(fmt: str, out: Path | None, db: str | None, **kwargs: Any) -> None:
+    """Export items (relevant first; --all for everything) as JSONL, CSV or plain text.
+
+    \b
+    Example:
+      tripwatch export --format jsonl --out trips.jsonl
+      tripwatch export --format csv --all --since 30d > items.csv
+      tripwatch export --format txt --country JP
+    """
+    from review.export import WRITERS
+
+    flt = build_filter(kwargs)
+    with open_store(db) as store:
+        if out:
+            with out.open("w", encoding="utf-8", newline="") as handle:
+                count = WRITERS[fmt](store.iter_items(flt), handle)
+        else:
+            count = WRITERS[fmt](store.iter_items(flt), click.get_text_stream("stdout"))
+    click.echo(f"Exported {count} item(s){f' to {out}' if out else ''}.", err=True)
+
+
+# ---- database ---------------------------------------------------------------------------------
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Create, upgrade and check the database."""
+
+
+@db_group.command("upgrade")
+@db_option
+@translate_errors
+def db_upgrade(db: str | None) -> None:
+    """Create the database or apply pending migrations (crawls do this on start too).
+
+    \b
+    Example:
+      tripwatch db upgrade --db postgresql://tripwatch@localhost/tripwatch
+    """
+    from storage.migrate import current_revision
+
+    with open_store(db) as store:
+        click.echo(f"{database_url(db)} is at schema revision {current_revision(store.engine)}.")
+
+
+@db_group.command("check")
+@db_option
+@translate_errors
+def db_check(db: str | None) -> None:
+    """Check the database's integrity (the engine's own check plus tripwatch's invariants).
+
+    \b
+    Example:
+      tripwatch db check
+    """
+    with open_store(db) as store:
+        problems = store.integrity_problems()
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(EXIT_SOME_FAILED)
+    click.echo("ok")
+
+
+def main() -> None:
+    cli(prog_name="tripwatch")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""Middlewares that keep a crawl incremental: conditional feed requests and no refetch of stored articles."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Self
+
+from scrapy import Request, signals
+from scrapy.http import Response
+
+from crawler.urls import canonical_url
+from storage.repository import KnownUrl, Store
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
+
+
+class FeedStateMiddleware:
+    """Sends each entry point's stored ETag / Last-Modified back, and stores the new ones.
+
+    An unchanged feed then costs one request answered by 304, and nothing else.
+    """
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self.store: Store | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        middleware = cls(crawler.settings["DATABASE_URL"])
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def spider_opened(self) -> None:
+        self.store = Store.open(self.database_url, migrate_schema=False)
+
+    def spider_closed(self) -> None:
+        if self.store:
+            self.store.close()
+
+    def process_request(self, request: Request) -> None:
+        if not request.meta.get("entry_point") or self.store is None:
+            return
+        validators = self.store.feed_validators(request.url)
+        if validators and validators.etag:
+            request.headers.setdefault(b"If-None-Match", validators.etag.encode("latin-1"))
+        if validators and validators.last_modified:
+            request.headers.setdefault(b"If-Modified-Since", validators.last_modified.encode("latin-1"))
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        # Failures are stored by the pipeline (with their reason); here only good answers count.
+        if request.meta.get("entry_point") and self.store is not None and response.status in (200, 203, 304):
+            header = response.headers.get
+            self.store.save_feed_state(
+                request.url,
+                request.meta.get("source", ""),
+                status=response.status,
+                etag=(header(b"ETag") or b"").decode("latin-1") or None,
+                last_modified=(header(b"Last-Modified") or b"").decode("latin-1") or None,
+            )
+        return response
+
+
+class SeenUrlMiddleware:
+    """Drops article requests for URLs already stored, unless the entry says it changed.
+
+    Two exceptions refetch a stored article: the feed or sitemap dates the entry after the
+    stored copy (atom:updated, lastmod), or the article is inside its source's refresh window.
+    """
+
+    def __init__(self, database_url: str, refresh_hours: float, stats: StatsCollector) -> None:
+        self.database_url = database_url
+        self.refresh_hours = refresh_hours
+        self.stats = stats
+        self.store: Store | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        middleware = cls(crawler.settings["DATABASE_URL"], crawler.settings.getfloat("SEEN_REFRESH_HOURS"), crawler.stats)
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def spider_opened(self) -> None:
+        self.store = Store.open(self.database_url, migrate_schema=False)
+
+    def spider_closed(self) -> None:
+        if self.store:
+            self.store.close()
+
+    def _keep(self, request: Any) -> bool:
+        if not isinstance(request, Request) or not request.meta.get("article") or self.store is None:
+            return True
+        known = self.store.known_url(canonical_url(request.url))
+        if known is None:
+            return True
+        reason = self._refetch_reason(known, request)
+        if reason:
+            logger.debug("Refetching %(url)s: %(reason)s", {"url": request.url, "reason": reason})
+            self.stats.inc_value(f"seen/refetch_{reason}")
+            return True
+        self.stats.inc_value("seen/skipped")
+        self.stats.inc_value(f"source/{request.meta.get('source')}/already_stored")
+        return False
+
+    def _refetch_reason(self, known: KnownUrl, request: Request) -> str | None:
+        if known.kind == "copy":
+            return None  # a copy's text lives in the original's item
+        entry = request.meta.get("entry")
+        updated = entry.updated if entry else None
+        # The feed's date for the entry is compared with the one it gave when we stored it.
+        if updated and updated > (known.entry_updated or known.fetched_at):
+            return "updated"
+        seconds = request.meta.get("refresh_seconds")
+        window = timedelta(seconds=seconds) if seconds else timedelta(hours=self.refresh_hours)
+        published = known.published or (entry.published if entry else None)
+        if window and published and datetime.now(UTC) - published < window:
+            return "refresh"
+        return None
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        return (r for r in result if self._keep(r))
+
+    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for r in result:
+            if self._keep(r):
+                yield r

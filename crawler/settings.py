@@ -1,0 +1,86 @@
+"""Every Scrapy and tripwatch setting, with its default. Override with `-s NAME=value` or the CLI."""
+
+from __future__ import annotations
+
+import os
+
+BOT_NAME = "tripwatch"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# ---- shared ---------------------------------------------------------------------------------
+# Where articles go; the CLI's --db and TRIPWATCH_DATABASE_URL override it.
+DATABASE_URL = os.environ.get("TRIPWATCH_DATABASE_URL", "sqlite:///data/tripwatch.db")
+# Folder with sources.yaml and watchlist.yaml; empty = TRIPWATCH_CONFIG or the repo's config/.
+CONFIG_DIR = os.environ.get("TRIPWATCH_CONFIG", "")
+
+# ---- politeness -----------------------------------------------------------------------------
+# Who we are and how to reach the operator; sites read this in their logs.
+CONTACT = os.environ.get("TRIPWATCH_CONTACT", "set CONTACT in crawler/settings.py or TRIPWATCH_CONTACT")
+USER_AGENT = f"tripwatch/0.1 (news monitoring for research; +{CONTACT})"
+ROBOTSTXT_OBEY = True
+# AutoThrottle adapts the delay to each server's latency; the start delay is the polite floor.
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_DELAY = 0.5
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Retries on 5xx, 408, 429 and network errors; a page still failing after that is stored as a failure.
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = 30
+# Larger (decompressed) responses are cut off and stored as "too-large".
+DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+COOKIES_ENABLED = False
+# Scrapy 2.19 starts a remote-control server by default; a crawler has no use for it.
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+# Never HTTPCACHE: it would serve a stale feed silently.
+HTTPCACHE_ENABLED = False
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.FeedStateMiddleware": 560,
+}
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.SeenUrlMiddleware": 560,
+}
+EXTENSIONS = {
+    "crawler.report.CrawlReport": 500,
+}
+ITEM_PIPELINES = {
+    "pipelines.extract.ExtractPipeline": 100,
+    "pipelines.classify.ClassifyPipeline": 200,
+    "pipelines.dedup.DedupPipeline": 300,
+    "pipelines.store.StorePipeline": 900,
+}
+
+# ---- crawl ----------------------------------------------------------------------------------
+# Listings: links whose text is shorter than this are navigation, not articles (heuristic mode).
+LISTING_MIN_LINK_CHARS = 20
+# Re-fetch stored articles this many hours after publication to catch corrections (per source: `refresh`).
+SEEN_REFRESH_HOURS = 0
+# Print a progress line to stderr this often (seconds); 0 = never.
+REPORT_PROGRESS_INTERVAL = 0
+
+# ---- extract --------------------------------------------------------------------------------
+# Extraction runs in this many worker processes; 0 = in the crawl's own process.
+EXTRACT_WORKERS = 0
+# Pages whose clean text is shorter than this are not articles ("empty-extraction").
+EXTRACT_MIN_CHARS = 200
+
+# ---- dedup ----------------------------------------------------------------------------------
+# Estimated Jaccard similarity at or above which a text is a copy of a stored one.
+DEDUP_SIMILARITY = 0.5
+DEDUP_NUM_PERM = 128
+
+# ---- store ----------------------------------------------------------------------------------
+# Keep the raw HTML (compressed) so `tripwatch reextract` works without fetching.
+STORE_RAW_HTML = True

@@ -1,0 +1,1 @@
+"""The spiders: `sources` (everything), `feeds`, `sitemaps`, `listings`."""

@@ -1,0 +1,1 @@
+"""Reviewing what was found: exports, and the local web UI."""

@@ -1,0 +1,661 @@
+"""Store: the only module that runs queries. Methods are named by what the caller wants."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine, and_, case, func, or_, select, text, update
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage import migrate
+from storage.db import make_engine
+from storage.errors import StorageError
+from storage.models import Article, ArticleRevision, ArticleUrl, CrawlRun, Failure, FeedState, SourceHealth
+
+if TYPE_CHECKING:
+    from crawler.items import ArticleItem, FetchFailure
+
+#: Labels an item can carry; an analyst's own label wins over the classifier's.
+LABELS = ("relevant", "uncertain", "irrelevant")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class KnownUrl:
+    """What the store knows of a URL before it is fetched again."""
+
+    article_id: int
+    kind: str  # "article" | "variant" | "copy"
+    fetched_at: datetime
+    published: datetime | None
+    entry_updated: datetime | None
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    article_id: int
+    outcome: str  # "new" | "updated" | "unchanged" | "copy"
+
+
+@dataclass(frozen=True)
+class FeedValidators:
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass(frozen=True)
+class StoredUrl:
+    url: str
+    source: str
+    kind: str
+    first_seen: datetime
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as the review side sees it."""
+
+    id: int
+    url: str
+    source: str
+    title: str | None
+    author: str | None
+    published: datetime | None
+    language: str | None
+    sitename: str | None
+    summary: str | None
+    text: str
+    content_hash: str
+    first_seen: datetime
+    fetched_at: datetime
+    updated_at: datetime
+    relevance: str | None
+    score: float | None
+    evidence: list[Any]
+    trip: dict[str, Any] | None
+    analyst_label: str | None
+    starred: bool
+    reviewed: bool
+    note: str | None
+    urls: tuple[StoredUrl, ...] = ()
+
+    @property
+    def label(self) -> str | None:
+        """The analyst's label when there is one, else the classifier's."""
+        return self.analyst_label or self.relevance
+
+    @property
+    def copies(self) -> tuple[StoredUrl, ...]:
+        """Where the same article was also published (syndicated or reposted copies)."""
+        return tuple(u for u in self.urls if u.kind == "copy")
+
+
+@dataclass(frozen=True)
+class StoredFailure:
+    url: str
+    source: str
+    reason: str
+    status: int | None
+    detail: str
+    entry_point: bool
+    at: datetime
+    run_id: int | None
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: int
+    sources: list[str]
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    finish_reason: str | None
+    stats: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Health:
+    name: str
+    last_run: datetime | None
+    last_success: datetime | None
+    last_error: str | None
+    consecutive_failures: int
+    backoff_until: datetime | None
+    last_items: int
+    items_7d: int = 0
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """What the CLI and the UI ask for; every field is optional."""
+
+    source: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    search: str | None = None
+    label: str | None = None  # relevant | uncertain | irrelevant (effective label)
+    include_all: bool = False  # False: relevant and uncertain only... unless `label` says otherwise
+    official: str | None = None
+    country: str | None = None
+    reviewed: bool | None = None
+    starred: bool | None = None
+    ids: tuple[int, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _compress(html: bytes) -> bytes:
+    return zlib.compress(html, 6)
+
+
+class Store:
+    """The tripwatch database. Open with `Store.open(url)`; migrations run on open."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str, *, migrate_schema: bool = True) -> Store:
+        engine = make_engine(url)
+        try:
+            if migrate_schema:
+                migrate.upgrade(engine)
+        except OperationalError as exc:
+            engine.dispose()
+            raise StorageError(f"cannot open the database {engine.url!r}: {exc.orig}; check --db / TRIPWATCH_DATABASE_URL") from exc
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def _insert(self, model: type[Any]) -> Any:
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(model)
+
+    # ---- crawl side -------------------------------------------------------------------------
+
+    def known_url(self, url: str) -> KnownUrl | None:
+        """The article a (canonical) URL already led to, if any."""
+        with self._sessions() as session:
+            row = session.execute(
+                select(ArticleUrl.article_id, ArticleUrl.kind, Article.fetched_at, Article.published, Article.entry_updated)
+                .join(Article, Article.id == ArticleUrl.article_id)
+                .where(ArticleUrl.url == url)
+            ).first()
+        return KnownUrl(*row) if row else None
+
+    def is_known_url(self, url: str) -> bool:
+        return self.known_url(url) is not None
+
+    def article_id_by_hash(self, content_hash: str) -> int | None:
+        with self._sessions() as session:
+            return session.scalar(select(func.min(Article.id)).where(Article.content_hash == content_hash))
+
+    def iter_signatures(self) -> Iterator[tuple[int, bytes]]:
+        """(id, near-duplicate signature) of every stored article, oldest first."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(Article.id, Article.signature).where(Article.signature.is_not(None)).order_by(Article.id)
+            )
+            for article_id, signature in rows:
+                yield article_id, signature
+
+    def save_article(self, item: ArticleItem, now: datetime | None = None) -> SaveResult:
+        """Insert a new article or update the one its URLs lead to, in one transaction."""
+        now = now or utcnow()
+        urls = list(dict.fromkeys([item.canonical_url, *item.urls]))
+        with self._sessions.begin() as session:
+            article_id = session.scalar(
+                select(ArticleUrl.article_id).where(ArticleUrl.url.in_(urls), ArticleUrl.kind != "copy").limit(1)
+            )
+            outcome = "new"
+            if article_id is None:
+                values = self._article_values(item, now)
+                values.update(canonical_url=item.canonical_url, first_seen=now, source=item.source)
+                article_id = session.scalar(
+                    self._insert(Article)
+                    .values(**values)
+                    .on_conflict_do_nothing(index_elements=["canonical_url"])
+                    .returning(Article.id)
+                )
+                if article_id is None:  # another process stored it a moment ago
+                    article_id = session.scalar(select(Article.id).where(Article.canonical_url == item.canonical_url))
+                    outcome = self._update_article(session, article_id, item, now)
+            else:
+                outcome = self._update_article(session, article_id, item, now)
+            self._add_urls(session, article_id, urls, item.source, item.canonical_url, "variant", now)
+        return SaveResult(article_id, outcome)
+
+    def add_copy(self, article_id: int, item: ArticleItem, now: datetime | None = None) -> SaveResult:
+        """Record a syndicated or reposted copy: its URLs join the article stored first."""
+        now = now or utcnow()
+        urls = list(dict.fromkeys([item.canonical_url, *item.urls]))
+        with self._sessions.begin() as session:
+            self._add_urls(session, article_id, urls, item.source, None, "copy", now)
+        return SaveResult(article_id, "copy")
+
+    def _article_values(self, item: ArticleItem, now: datetime) -> dict[str, Any]:
+        classification = item.classification or {}
+        return {
+            "title": item.title,
+            "author": item.author,
+            "published": item.published,
+            "language": item.language,
+            "sitename": item.sitename,
+            "description": item.description,
+            "summary": item.entry.summary if item.entry else None,
+            "text": item.text,
+            "content_hash": item.content_hash,
+            "signature": item.signature or None,
+            "html_z": _compress(item.html.encode("utf-8")) if item.html else None,
+            "entry_updated": item.entry.updated if item.entry else None,
+            "fetched_at": item.fetched_at or now,
+            "updated_at": now,
+            "relevance": classification.get("relevance"),
+            "score": classification.get("score"),
+            "evidence": classification.get("evidence"),
+            "trip": classification.get("trip"),
+        }
+
+    def _update_article(self, session: Session, article_id: int, item: ArticleItem, now: datetime) -> str:
+        previous_hash = session.scalar(select(Article.content_hash).where(Article.id == article_id))
+        values = self._article_values(item, now)
+        if previous_hash == item.content_hash:
+            session.execute(
+                update(Article)
+                .where(Article.id == article_id)
+                .values(fetched_at=values["fetched_at"], entry_updated=values["entry_updated"])
+            )
+            return "unchanged"
+        session.add(ArticleRevision(article_id=article_id, previous_hash=previous_hash, new_hash=item.content_hash, changed_at=now))
+        session.execute(update(Article).where(Article.id == article_id).values(**values))
+        return "updated"
+
+    def _add_urls(
+        self, session: Session, article_id: int, urls: Iterable[str], source: str, canonical: str | None, kind: str, now: datetime
+    ) -> None:
+        rows = [
+            {"url": url, "article_id": article_id, "source": source, "kind": "article" if url == canonical else kind, "first_seen": now}
+            for url in urls
+            if url
+        ]
+        if rows:
+            session.execute(self._insert(ArticleUrl).values(rows).on_conflict_do_nothing(index_elements=["url"]))
+
+    def record_failure(self, failure: FetchFailure, run_id: int | None = None, now: datetime | None = None) -> None:
+        with self._sessions.begin() as session:
+            session.add(
+                Failure(
+                    run_id=run_id,
+                    url=failure.url,
+                    source=failure.source,
+                    reason=failure.reason,
+                    status=failure.status,
+                    detail=failure.detail,
+                    entry_point=failure.entry_point,
+                    at=now or utcnow(),
+                )
+            )
+
+    def feed_validators(self, url: str) -> FeedValidators | None:
+        with self._sessions() as session:
+            row = session.get(FeedState, url)
+            return FeedValidators(row.etag, row.last_modified) if row else None
+
+    def save_feed_state(
+        self,
+        url: str,
+        source: str,
+        *,
+        status: int | None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        error: str | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        """Remember an entry point's outcome; validators are kept only from a good response."""
+        now = now or utcnow()
+        with self._sessions.begin() as session:
+            state = session.get(FeedState, url) or FeedState(url=url, source=source, failures=0)
+            state.source, state.last_status, state.last_fetched = source, status, now
+            if error is None:
+                if status != 304:
+                    state.etag, state.last_modified = etag, last_modified
+                state.last_error, state.failures = None, 0
+            else:
+                # Forget the validators so the next crawl fetches (and reports) it in full again.
+                state.etag, state.last_modified = None, None
+                state.last_error, state.failures = error, (state.failures or 0) + 1
+            session.add(state)
+
+    def start_run(self, sources: Sequence[str], now: datetime | None = None) -> int:
+        with self._sessions.begin() as session:
+            run = CrawlRun(sources=list(sources), started_at=now or utcnow(), status="running")
+            session.add(run)
+            session.flush()
+            return run.id
+
+    def finish_run(self, run_id: int, status: str, finish_reason: str | None, stats: dict[str, Any]) -> None:
+        with self._sessions.begin() as session:
+            session.execute(
+                update(CrawlRun)
+                .where(CrawlRun.id == run_id)
+                .values(status=status, finish_reason=finish_reason, stats=stats, finished_at=utcnow())
+            )
+
+    def run(self, run_id: int) -> RunRecord | None:
+        with self._sessions() as session:
+            row = session.get(CrawlRun, run_id)
+            return self._run_record(row) if row else None
+
+    def latest_run(self) -> RunRecord | None:
+        with self._sessions() as session:
+            row = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(1)).first()
+            return self._run_record(row) if row else None
+
+    @staticmethod
+    def _run_record(row: CrawlRun) -> RunRecord:
+        return RunRecord(row.id, row.sources, row.started_at, row.finished_at, row.status, row.finish_reason, row.stats or {})
+
+    # ---- review side ------------------------------------------------------------------------
+
+    def _effective_label(self) -> Any:
+        return func.coalesce(Article.analyst_label, Article.relevance)
+
+    def _apply_filter(self, query: Any, flt: ItemFilter) -> Any:
+        label = self._effective_label()
+        conditions = []
+        if flt.ids:
+            conditions.append(Article.id.in_(flt.ids))
+        if flt.source:
+            conditions.append(
+                or_(Article.source == flt.source, Article.id.in_(select(ArticleUrl.article_id).where(ArticleUrl.source == flt.source)))
+            )
+        if flt.since:
+            conditions.append(func.coalesce(Article.published, Article.first_seen) >= flt.since)
+        if flt.until:
+            conditions.append(func.coalesce(Article.published, Article.first_seen) < flt.until)
+        if flt.label:
+            conditions.append(label == flt.label)
+        elif not flt.include_all:
+            conditions.append(label.in_(("relevant", "uncertain")))
+        if flt.reviewed is not None:
+            conditions.append(Article.reviewed == flt.reviewed)
+        if flt.starred is not None:
+            conditions.append(Article.starred == flt.starred)
+        if flt.search:
+            conditions.append(self._search_condition(flt.search))
+        if flt.official:
+            conditions.append(self._json_text(Article.trip).ilike(f"%{_escape_like(flt.official)}%", escape="\\"))
+        if flt.country:
+            code = flt.country.upper()
+            conditions.append(self._json_text(Article.trip).like(f'%"{_escape_like(code)}"%', escape="\\"))
+        return query.where(and_(*conditions)) if conditions else query
+
+    def _json_text(self, column: Any) -> Any:
+        from sqlalchemy import String as SAString, cast
+
+        return cast(column, SAString)
+
+    def _search_condition(self, search: str) -> Any:
+        """Every word must occur in the title or the text (parameterised, case-insensitive)."""
+        words = [w for w in search.split() if w]
+        return and_(
+            *[
+                or_(Article.title.ilike(f"%{_escape_like(w)}%", escape="\\"), Article.text.ilike(f"%{_escape_like(w)}%", escape="\\"))
+                for w in words
+            ]
+        )
+
+    def _order(self) -> list[Any]:
+        label = self._effective_label()
+        rank = case((label == "relevant", 0), (label == "uncertain", 1), else_=2)
+        return [rank, func.coalesce(Article.published, Article.first_seen).desc(), Article.id.desc()]
+
+    def list_items(self, flt: ItemFilter = ItemFilter(), *, limit: int | None = 50, offset: int = 0) -> list[StoredArticle]:
+        """Relevant first, then newest first."""
+        with self._sessions() as session:
+            query = self._apply_filter(select(Article), flt).order_by(*self._order()).offset(offset)
+            if limit is not None:
+                query = query.limit(limit)
+            rows = session.scalars(query).all()
+            urls = self._urls_of(session, [r.id for r in rows])
+            return [self._stored(r, urls.get(r.id, ())) for r in rows]
+
+    def iter_items(self, flt: ItemFilter = ItemFilter(), batch: int = 200) -> Iterator[StoredArticle]:
+        """Every matching item, in list order, a batch at a time (for exports)."""
+        offset = 0
+        while True:
+            page = self.list_items(flt, limit=batch, offset=offset)
+            yield from page
+            if len(page) < batch:
+                return
+            offset += batch
+
+    def count_items(self, flt: ItemFilter = ItemFilter()) -> int:
+        with self._sessions() as session:
+            return session.scalar(self._apply_filter(select(func.count(Article.id)), flt)) or 0
+
+    def get_item(self, article_id: int) -> StoredArticle | None:
+        with self._sessions() as session:
+            row = session.get(Article, article_id)
+            if row is None:
+                return None
+            return self._stored(row, self._urls_of(session, [article_id]).get(article_id, ()))
+
+    def revisions(self, article_id: int) -> list[tuple[str, str, datetime]]:
+        with self._sessions() as session:
+            rows = session.execute(
+                select(ArticleRevision.previous_hash, ArticleRevision.new_hash, ArticleRevision.changed_at)
+                .where(ArticleRevision.article_id == article_id)
+                .order_by(ArticleRevision.id)
+            )
+            return [tuple(r) for r in rows]  # type: ignore[misc]
+
+    def raw_html(self, article_id: int) -> str | None:
+        """The page as fetched (decoded), for re-extraction without a request."""
+        with self._sessions() as session:
+            blob = session.scalar(select(Article.html_z).where(Article.id == article_id))
+        return zlib.decompress(blob).decode("utf-8") if blob else None
+
+    def _urls_of(self, session: Session, ids: list[int]) -> dict[int, tuple[StoredUrl, ...]]:
+        found: dict[int, list[StoredUrl]] = {}
+        if ids:
+            rows = session.execute(
+                select(ArticleUrl.article_id, ArticleUrl.url, ArticleUrl.source, ArticleUrl.kind, ArticleUrl.first_seen)
+                .where(ArticleUrl.article_id.in_(ids))
+                .order_by(ArticleUrl.id)
+            )
+            for article_id, url, source, kind, first_seen in rows:
+                found.setdefault(article_id, []).append(StoredUrl(url, source, kind, first_seen))
+        return {k: tuple(v) for k, v in found.items()}
+
+    @staticmethod
+    def _stored(row: Article, urls: tuple[StoredUrl, ...]) -> StoredArticle:
+        return StoredArticle(
+            id=row.id,
+            url=row.canonical_url,
+            source=row.source,
+            title=row.title,
+            author=row.author,
+            published=row.published,
+            language=row.language,
+            sitename=row.sitename,
+            summary=row.summary,
+            text=row.text,
+            content_hash=row.content_hash,
+            first_seen=row.first_seen,
+            fetched_at=row.fetched_at,
+            updated_at=row.updated_at,
+            relevance=row.relevance,
+            score=row.score,
+            evidence=row.evidence or [],
+            trip=row.trip,
+            analyst_label=row.analyst_label,
+            starred=row.starred,
+            reviewed=row.reviewed,
+            note=row.note,
+            urls=urls,
+        )
+
+    def mark_item(
+        self,
+        article_id: int,
+        *,
+        label: str | None = None,
+        starred: bool | None = None,
+        reviewed: bool | None = None,
+        note: str | None = None,
+    ) -> bool:
+        """An analyst's marks; returns False when there is no such item."""
+        if label is not None and label not in LABELS:
+            raise ValueError(f"label {label!r} is not one of {', '.join(LABELS)}")
+        values: dict[str, Any] = {}
+        if label is not None:
+            values["analyst_label"] = label
+        if starred is not None:
+            values["starred"] = starred
+        if reviewed is not None:
+            values["reviewed"] = reviewed
+        if note is not None:
+            values["note"] = note
+        with self._sessions.begin() as session:
+            if not values:
+                return session.get(Article, article_id) is not None
+            result = session.execute(update(Article).where(Article.id == article_id).values(**values))
+            return bool(result.rowcount)
+
+    def update_classification(self, article_id: int, classification: dict[str, Any]) -> None:
+        """The classifier's verdict; never touches the analyst's own label."""
+        with self._sessions.begin() as session:
+            session.execute(
+                update(Article)
+                .where(Article.id == article_id)
+                .values(
+                    relevance=classification.get("relevance"),
+                    score=classification.get("score"),
+                    evidence=classification.get("evidence"),
+                    trip=classification.get("trip"),
+                )
+            )
+
+    def update_extraction(self, article_id: int, values: dict[str, Any]) -> None:
+        """Fields redone from the stored HTML by `tripwatch reextract`."""
+        allowed = {"title", "author", "published", "language", "sitename", "description", "text", "content_hash", "signature"}
+        unknown = set(values) - allowed
+        if unknown:
+            raise ValueError(f"not extraction fields: {', '.join(sorted(unknown))}")
+        with self._sessions.begin() as session:
+            session.execute(update(Article).where(Article.id == article_id).values(updated_at=utcnow(), **values))
+
+    def failures(
+        self, *, source: str | None = None, run_id: int | None = None, reason: str | None = None, limit: int | None = 100
+    ) -> list[StoredFailure]:
+        with self._sessions() as session:
+            query = select(Failure).order_by(Failure.id.desc())
+            if source:
+                query = query.where(Failure.source == source)
+            if run_id is not None:
+                query = query.where(Failure.run_id == run_id)
+            if reason:
+                query = query.where(Failure.reason == reason)
+            if limit is not None:
+                query = query.limit(limit)
+            return [
+                StoredFailure(f.url, f.source, f.reason, f.status, f.detail, f.entry_point, f.at, f.run_id)
+                for f in session.scalars(query)
+            ]
+
+    def sources_seen(self) -> list[str]:
+        with self._sessions() as session:
+            return sorted(session.scalars(select(Article.source).distinct()).all())
+
+    # ---- scheduler side ---------------------------------------------------------------------
+
+    def record_source_run(self, name: str, *, ok: bool, items: int, error: str | None, backoff_until: datetime | None, now: datetime | None = None) -> Health:
+        now = now or utcnow()
+        with self._sessions.begin() as session:
+            row = session.get(SourceHealth, name) or SourceHealth(name=name, consecutive_failures=0, last_items=0)
+            row.last_run, row.last_items, row.backoff_until = now, items, backoff_until
+            if ok:
+                row.last_success, row.last_error, row.consecutive_failures = now, None, 0
+            else:
+                row.last_error, row.consecutive_failures = error, (row.consecutive_failures or 0) + 1
+            session.add(row)
+            session.flush()
+            return Health(row.name, row.last_run, row.last_success, row.last_error, row.consecutive_failures, row.backoff_until, row.last_items)
+
+    def source_health(self, now: datetime | None = None) -> dict[str, Health]:
+        week_ago = (now or utcnow()) - timedelta(days=7)
+        with self._sessions() as session:
+            recent = dict(
+                session.execute(
+                    select(Article.source, func.count(Article.id)).where(Article.first_seen >= week_ago).group_by(Article.source)
+                ).all()
+            )
+            return {
+                row.name: Health(
+                    row.name,
+                    row.last_run,
+                    row.last_success,
+                    row.last_error,
+                    row.consecutive_failures,
+                    row.backoff_until,
+                    row.last_items,
+                    int(recent.get(row.name, 0)),
+                )
+                for row in session.scalars(select(SourceHealth))
+            }
+
+    def items_since(self, source: str, since: datetime) -> int:
+        with self._sessions() as session:
+            return session.scalar(select(func.count(Article.id)).where(Article.source == source, Article.first_seen >= since)) or 0
+
+    # ---- maintenance ------------------------------------------------------------------------
+
+    def integrity_problems(self) -> list[str]:
+        """Empty when the database is sound: the engine's own check plus our invariants."""
+        problems: list[str] = []
+        try:
+            with self.engine.connect() as conn:
+                if self.dialect == "sqlite":
+                    result = [r[0] for r in conn.execute(text("PRAGMA integrity_check"))]
+                    if result != ["ok"]:
+                        problems.extend(result)
+                    problems.extend(f"foreign key: {tuple(r)}" for r in conn.execute(text("PRAGMA foreign_key_check")))
+                orphans = conn.scalar(
+                    select(func.count(Article.id)).where(~Article.id.in_(select(ArticleUrl.article_id)))
+                )
+                if orphans:
+                    problems.append(f"{orphans} article(s) without any URL")
+                unfinished = conn.scalar(select(func.count(Article.id)).where(or_(Article.text == "", Article.content_hash == "")))
+                if unfinished:
+                    problems.append(f"{unfinished} article(s) without text or hash")
+        except SQLAlchemyError as exc:
+            problems.append(str(exc))
+        return problems
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
