@@ -444,6 +444,60 @@ def export(fmt: str, out: Path | None, db: str | None, **kwargs: Any) -> None:
     click.echo(f"Exported {count} item(s){f' to {out}' if out else ''}.", err=True)
 
 
+@cli.command()
+@click.option("--db", default="sqlite:///data/demo.db", show_default=True, help="Where the demo's items go.")
+@click.option("--config-out", type=click.Path(file_okay=False, path_type=Path), default=Path("data/demo-config"), show_default=True,
+              help="Where the demo's generated sources.yaml is written.")
+@click.option("--keep-serving", is_flag=True, help="Keep the sample web running after the crawl (Ctrl-C stops it).")
+@click.pass_context
+@translate_errors
+def demo(ctx: click.Context, db: str, config_out: Path, keep_serving: bool) -> None:
+    """Serve the sample news web on 127.0.0.1 and crawl it: the whole flow, offline.
+
+    Four invented outlets (feeds, a news sitemap, paginated listings, syndicated
+    copies, broken pages) are served on local ports; the crawl stores clean,
+    classified, deduplicated items in --db, then prints what it found.
+
+    \b
+    Example:
+      tripwatch demo
+      tripwatch items list --db sqlite:///data/demo.db
+      tripwatch serve --db sqlite:///data/demo.db
+    """
+    from crawler.demo import DEMO_SETTINGS, write_demo_config
+    from crawler.runner import crawl_in_process
+    from demo.server import FixtureWeb
+
+    with FixtureWeb() as web:
+        folder = write_demo_config(web, config_out)
+        names = [s.name for s in load_sources(folder / "sources.yaml")]
+        with open_store(db):
+            pass
+        overrides = crawl_overrides(folder, db, ctx.obj["verbose"], dict(DEMO_SETTINGS))
+        click.echo(f"Sample web on {', '.join(web.bases.values())}; crawling {len(names)} sources...", err=True)
+        run_id = crawl_in_process(names, overrides)
+        with open_store(db) as store:
+            run = store.run(run_id) if run_id is not None else None
+            top = store.list_items(ItemFilter(label="relevant"), limit=10)
+        if run is None:
+            raise click.ClickException("the demo crawl did not start; run `tripwatch -v demo` to see why")
+        click.echo(render_summary(run, names))
+        click.echo("\nSome failures above are on purpose: the sample web has a 404, a redirect loop, a PDF, ...")
+        click.echo(f"\nRelevant items ({len(top)} shown):")
+        for item in top:
+            click.echo(f"  {item.id:>4}  {item.title}")
+        click.echo(f"\nNext: tripwatch items list --db {db}    or    tripwatch serve --db {db}")
+        if keep_serving:
+            import time
+
+            click.echo("The sample web keeps running; Ctrl-C stops it.", err=True)
+            try:
+                while True:
+                    time.sleep(3600)
+            except KeyboardInterrupt:
+                pass
+
+
 # ---- database ---------------------------------------------------------------------------------
 
 
@@ -485,6 +539,12 @@ def db_check(db: str | None) -> None:
     if problems:
         sys.exit(EXIT_SOME_FAILED)
     click.echo("ok")
+
+
+# ---- scheduling (crawler/schedule.py) ---------------------------------------------------------
+
+
+# ---- review UI (review/app.py) ----------------------------------------------------------------
 
 
 def main() -> None:
