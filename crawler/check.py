@@ -50,7 +50,9 @@ def check_one(source: str, kind: str, url: str, timeout: float) -> CheckResult:
     except FeedParseError as exc:
         return CheckResult(source, kind, url, False, str(exc)[:60])
     html = "html" in content_type.lower()
-    return CheckResult(source, kind, url, html, f"{status}, {len(body) // 1024} KB" + ("" if html else f", not HTML ({content_type})"))
+    return CheckResult(
+        source, kind, url, html, f"{status}, {len(body) // 1024} KB" + ("" if html else f", not HTML ({content_type})")
+    )
 
 
 def check_entry_points(sources: Iterable[Source], timeout: float) -> list[CheckResult]:

@@ -93,8 +93,19 @@ def cli(ctx: click.Context, verbose: int) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
-    level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(logging.WARNING - 10 * min(verbose, 2))
+
+
+def configure_logging(level: int, log_file: Path | None = None) -> None:
+    """One handler on the root logger; Scrapy's own handler is switched off (LOG_ENABLED=False)."""
+    handler: logging.Handler = logging.FileHandler(log_file, encoding="utf-8") if log_file else logging.StreamHandler()
+    handler.setLevel(level)  # Scrapy lowers the root logger's level; the handler keeps ours
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
 
 
 # ---- crawl ------------------------------------------------------------------------------------
@@ -115,6 +126,7 @@ def crawl_overrides(config: Path | None, db: str | None, verbose: int, extra: di
         "DATABASE_URL": database_url(db),
         "CONFIG_DIR": str(config_dir(config)),
         "LOG_LEVEL": {0: "WARNING", 1: "INFO"}.get(verbose, "DEBUG"),
+        "LOG_ENABLED": False,  # our handler (configure_logging) prints Scrapy's records too
         "REPORT_PROGRESS_INTERVAL": 5,
     }
     overrides.update(extra)
@@ -160,10 +172,18 @@ def failed_sources(run: RunRecord) -> list[str]:
 @click.argument("sources", nargs=-1)
 @config_option
 @db_option
-@click.option("--set", "settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy or tripwatch setting (repeatable).")
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy or tripwatch setting (repeatable).",
+)
 @click.pass_context
 @translate_errors
-def crawl(ctx: click.Context, sources: tuple[str, ...], config: Path | None, db: str | None, settings: tuple[str, ...]) -> None:
+def crawl(
+    ctx: click.Context, sources: tuple[str, ...], config: Path | None, db: str | None, settings: tuple[str, ...]
+) -> None:
     """Crawl the named sources once (all enabled sources when none is named).
 
     Prints progress while it runs, then a table per source: entry points, pages
@@ -197,7 +217,10 @@ def report_run(db: str | None, run_id: int | None, names: list[str]) -> None:
     click.echo(render_summary(run, names))
     failed = failed_sources(run)
     if failed or run.status != "finished":
-        click.echo(f"Some sources failed: {', '.join(failed) or run.finish_reason}. See `tripwatch failures --run {run.id}`.", err=True)
+        click.echo(
+            f"Some sources failed: {', '.join(failed) or run.finish_reason}. See `tripwatch failures --run {run.id}`.",
+            err=True,
+        )
         sys.exit(EXIT_SOME_FAILED)
 
 
@@ -247,7 +270,13 @@ def sources_list(config: Path | None) -> None:
     """
     for source in load_config(config):
         schedule = source.schedule
-        when = f"every {schedule.every}" if schedule and schedule.every else f"cron {schedule.cron}" if schedule else "default"
+        when = (
+            f"every {schedule.every}"
+            if schedule and schedule.every
+            else f"cron {schedule.cron}"
+            if schedule
+            else "default"
+        )
         state = "" if source.enabled else " (disabled)"
         click.echo(f"{source.name}{state}  [{when}]")
         for url in source.feeds:
@@ -372,7 +401,11 @@ def items_list(limit: int, db: str | None, **kwargs: Any) -> None:
         trip = _trip_summary(item)
         if trip:
             click.echo(f"{'':>19}{trip}")
-    click.echo(f"{len(rows)} of {total} item(s) shown." + ("" if flt.include_all else " Use --all to include irrelevant items."), err=True)
+    click.echo(
+        f"{len(rows)} of {total} item(s) shown."
+        + ("" if flt.include_all else " Use --all to include irrelevant items."),
+        err=True,
+    )
 
 
 @items.command("show")
@@ -398,7 +431,9 @@ def items_show(item_id: int, db: str | None) -> None:
     click.echo(f"Published:  {item.published.isoformat() if item.published else 'unknown'}")
     click.echo(f"Author:     {item.author or 'unknown'}   Language: {item.language or 'unknown'}")
     analyst = f" (analyst: {item.analyst_label})" if item.analyst_label else ""
-    click.echo(f"Relevance:  {item.relevance or 'unclassified'}{analyst}   score {item.score if item.score is not None else '-'}")
+    click.echo(
+        f"Relevance:  {item.relevance or 'unclassified'}{analyst}   score {item.score if item.score is not None else '-'}"
+    )
     if item.trip:
         click.echo(f"Trip:       {_trip_summary(item)}")
     for ev in item.evidence[:12]:
@@ -446,8 +481,13 @@ def export(fmt: str, out: Path | None, db: str | None, **kwargs: Any) -> None:
 
 @cli.command()
 @click.option("--db", default="sqlite:///data/demo.db", show_default=True, help="Where the demo's items go.")
-@click.option("--config-out", type=click.Path(file_okay=False, path_type=Path), default=Path("data/demo-config"), show_default=True,
-              help="Where the demo's generated sources.yaml is written.")
+@click.option(
+    "--config-out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data/demo-config"),
+    show_default=True,
+    help="Where the demo's generated sources.yaml is written.",
+)
 @click.option("--keep-serving", is_flag=True, help="Keep the sample web running after the crawl (Ctrl-C stops it).")
 @click.pass_context
 @translate_errors

@@ -32,7 +32,9 @@ def failure_from_twisted(failure: Failure, url: str, source: str, entry_point: b
     if isinstance(exc, IgnoreRequest):
         message = str(exc)
         if "robots.txt" in message:
-            return FetchFailure(url, source, "robots", "robots.txt forbids this URL; it was not requested", None, entry_point)
+            return FetchFailure(
+                url, source, "robots", "robots.txt forbids this URL; it was not requested", None, entry_point
+            )
         if "redirect" in message.lower():
             return FetchFailure(url, source, "redirect-loop", f"too many redirects ({message})", None, entry_point)
         return FetchFailure(url, source, "ignored", message or "the request was dropped", None, entry_point)
@@ -47,6 +49,8 @@ def failure_from_twisted(failure: Failure, url: str, source: str, entry_point: b
     if isinstance(exc, ResponseNeverReceived | ResponseFailed | ConnectionLost):
         reasons = getattr(exc, "reasons", None) or [failure]
         if any(r.check(CancelledError) for r in reasons if hasattr(r, "check")):
-            return FetchFailure(url, source, "too-large", "the response is larger than DOWNLOAD_MAXSIZE", None, entry_point)
+            return FetchFailure(
+                url, source, "too-large", "the response is larger than DOWNLOAD_MAXSIZE", None, entry_point
+            )
         return FetchFailure(url, source, "connection", f"the connection broke ({exc})", None, entry_point)
     return FetchFailure(url, source, "error", f"{type(exc).__name__}: {exc}", None, entry_point)

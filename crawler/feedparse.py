@@ -116,6 +116,8 @@ def parse_sitemap(body: bytes, url: str) -> ParsedFeed:
         language = _text(news, "news:publication/news:language") if news is not None else None
         lastmod = _parse_w3c_date(_text(node, "sm:lastmod"))
         entries.append(
-            FeedEntry(url=urljoin(url, loc), title=title, published=published, updated=lastmod or published, language=language)
+            FeedEntry(
+                url=urljoin(url, loc), title=title, published=published, updated=lastmod or published, language=language
+            )
         )
     return ParsedFeed(entries=entries, warning=None, sitemaps=[])

@@ -11,7 +11,9 @@ from crawler.urls import canonical_url, same_site
 
 # Links inside these are site furniture, not stories.
 _FURNITURE = "ancestor::*[self::nav or self::header or self::footer or self::aside]"
-_NOT_ARTICLE_PATH = re.compile(r"/(tag|tags|category|categories|author|authors|page|search|login|about|contact)(/|$)", re.I)
+_NOT_ARTICLE_PATH = re.compile(
+    r"/(tag|tags|category|categories|author|authors|page|search|login|about|contact)(/|$)", re.I
+)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 

@@ -82,7 +82,9 @@ class SeenUrlMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        middleware = cls(crawler.settings["DATABASE_URL"], crawler.settings.getfloat("SEEN_REFRESH_HOURS"), crawler.stats)
+        middleware = cls(
+            crawler.settings["DATABASE_URL"], crawler.settings.getfloat("SEEN_REFRESH_HOURS"), crawler.stats
+        )
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware

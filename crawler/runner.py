@@ -27,13 +27,18 @@ def crawl_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     return settings
 
 
-def crawl_in_process(source_names: Sequence[str], overrides: Mapping[str, Any] | None = None, spider: str = "sources") -> int | None:
+def crawl_in_process(
+    source_names: Sequence[str], overrides: Mapping[str, Any] | None = None, spider: str = "sources"
+) -> int | None:
     """Crawl the named sources (all when empty) here and now; returns the run's id in the store."""
     process = CrawlerProcess(crawl_settings(overrides))
     crawler = process.create_crawler(spider)
     process.crawl(crawler, sources=",".join(source_names))
     process.start()
-    run_id = crawler.stats.get_value(RUN_ID_STAT) if crawler.stats else None
+    try:
+        run_id = crawler.stats.get_value(RUN_ID_STAT)
+    except RuntimeError:  # the crawl never started (its error was logged)
+        return None
     return int(run_id) if run_id is not None else None
 
 

@@ -37,7 +37,8 @@ def per_source_stats(stats: dict[str, Any]) -> dict[str, dict[str, Any]]:
 class StorePipeline:
     """Saves each article (new, updated, unchanged or a copy) and each failure, one transaction each."""
 
-    def __init__(self, database_url: str, keep_html: bool, stats: StatsCollector) -> None:
+    def __init__(self, database_url: str, keep_html: bool, stats: StatsCollector, crawler: Crawler) -> None:
+        self.crawler = crawler
         self.database_url = database_url
         self.keep_html = keep_html
         self.stats = stats
@@ -46,14 +47,17 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        pipeline = cls(crawler.settings["DATABASE_URL"], crawler.settings.getbool("STORE_RAW_HTML"), crawler.stats)
+        pipeline = cls(
+            crawler.settings["DATABASE_URL"], crawler.settings.getbool("STORE_RAW_HTML"), crawler.stats, crawler
+        )
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self) -> None:
         # The first component to open applies migrations; the others open without.
         self.store = Store.open(self.database_url)
-        sources = self.stats.get_value("tripwatch/sources") or []
+        # The run record names the sources the spider was asked for.
+        sources = list(getattr(self.crawler.spider, "source_names", []))
         self.run_id = self.store.start_run(sources)
         self.stats.set_value(RUN_ID_STAT, self.run_id)
         for name in sources:
@@ -92,15 +96,23 @@ class StorePipeline:
         item.article_id = result.article_id
         self.stats.inc_value(f"store/{result.outcome}")
         self.stats.inc_value(f"source/{item.source}/{result.outcome}")
-        logger.debug("Stored %(url)s: %(outcome)s (item %(id)s)", {"url": item.url, "outcome": result.outcome, "id": result.article_id})
+        logger.debug(
+            "Stored %(url)s: %(outcome)s (item %(id)s)",
+            {"url": item.url, "outcome": result.outcome, "id": result.article_id},
+        )
 
     def _record_failure(self, failure: FetchFailure) -> None:
         assert self.store is not None
         self.store.record_failure(failure, self.run_id)
         if failure.entry_point:
-            self.store.save_feed_state(failure.url, failure.source, status=failure.status, error=f"{failure.reason}: {failure.detail}")
+            self.store.save_feed_state(
+                failure.url, failure.source, status=failure.status, error=f"{failure.reason}: {failure.detail}"
+            )
             self.stats.inc_value(f"source/{failure.source}/entry_failures")
         self.stats.inc_value(f"store/failures/{failure.reason}")
         self.stats.inc_value(f"source/{failure.source}/failures/{failure.reason}")
         log = logger.warning if failure.entry_point else logger.info
-        log("Skipped %(url)s: %(reason)s (%(detail)s)", {"url": failure.url, "reason": failure.reason, "detail": failure.detail})
+        log(
+            "Skipped %(url)s: %(reason)s (%(detail)s)",
+            {"url": failure.url, "reason": failure.reason, "detail": failure.detail},
+        )

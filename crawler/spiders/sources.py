@@ -48,10 +48,17 @@ class SourceSpider(scrapy.Spider):
         folder = config_dir(crawler.settings.get("CONFIG_DIR") or None)
         sources = select_sources(load_sources(folder / "sources.yaml"), names)
         spider = super().from_crawler(
-            crawler, *args, sources=sources, listing_min_chars=crawler.settings.getint("LISTING_MIN_LINK_CHARS"), **kwargs
+            crawler,
+            *args,
+            sources=sources,
+            listing_min_chars=crawler.settings.getint("LISTING_MIN_LINK_CHARS"),
+            **kwargs,
         )
-        crawler.stats.set_value("tripwatch/sources", [s.name for s in sources])
         return spider
+
+    @property
+    def source_names(self) -> list[str]:
+        return [source.name for source in self.selected]
 
     async def start(self) -> AsyncIterator[Request]:
         for request in self.entry_requests():
@@ -93,7 +100,9 @@ class SourceSpider(scrapy.Spider):
             yield FetchFailure(response.url, source, "parse-error", str(exc), response.status, entry_point=True)
             return
         if feed.warning:
-            logger.warning("Feed %(url)s is ill-formed but parsed (%(reason)s)", {"url": response.url, "reason": feed.warning})
+            logger.warning(
+                "Feed %(url)s is ill-formed but parsed (%(reason)s)", {"url": response.url, "reason": feed.warning}
+            )
             self.crawler.stats.inc_value(f"source/{source}/feed_warnings")
         yield from self._article_requests(source, feed.entries)
 
@@ -119,7 +128,9 @@ class SourceSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"source/{source}/not_modified")
             return
         if not isinstance(response, TextResponse):
-            yield FetchFailure(response.url, source, "not-html", "the listing page is not HTML", response.status, entry_point=True)
+            yield FetchFailure(
+                response.url, source, "not-html", "the listing page is not HTML", response.status, entry_point=True
+            )
             return
         links = article_links(response, listing.links, self.listing_min_chars)
         yield from self._article_requests(source, [FeedEntry(url=link) for link in links])
@@ -176,4 +187,6 @@ class SourceSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> Iterator[FetchFailure]:
         request = failure.request  # type: ignore[attr-defined]
-        yield failure_from_twisted(failure, request.url, request.meta.get("source", ""), bool(request.meta.get("entry_point")))
+        yield failure_from_twisted(
+            failure, request.url, request.meta.get("source", ""), bool(request.meta.get("entry_point"))
+        )
