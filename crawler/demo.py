@@ -28,5 +28,7 @@ def write_demo_config(web: FixtureWeb, folder: Path) -> Path:
     """sources.yaml for the running sample web (its ports are new each time), plus the watch list."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "sources.yaml").write_text(web.render_config(DEMO_SOURCES), encoding="utf-8")
-    shutil.copy(DEFAULT_CONFIG_DIR / "watchlist.yaml", folder / "watchlist.yaml")
+    watchlist = DEFAULT_CONFIG_DIR / "watchlist.yaml"
+    if watchlist.exists():
+        shutil.copy(watchlist, folder / "watchlist.yaml")
     return folder

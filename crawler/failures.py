@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.defer import CancelledError, TimeoutError as DeferTimeoutError
 from twisted.internet.error import (
@@ -38,14 +46,18 @@ def failure_from_twisted(failure: Failure, url: str, source: str, entry_point: b
         if "redirect" in message.lower():
             return FetchFailure(url, source, "redirect-loop", f"too many redirects ({message})", None, entry_point)
         return FetchFailure(url, source, "ignored", message or "the request was dropped", None, entry_point)
-    if isinstance(exc, DeferTimeoutError | TwistedTimeoutError | TCPTimedOutError):
+    if isinstance(exc, DownloadTimeoutError | DeferTimeoutError | TwistedTimeoutError | TCPTimedOutError):
         return FetchFailure(url, source, "timeout", "no complete answer within DOWNLOAD_TIMEOUT", None, entry_point)
-    if isinstance(exc, CancelledError):
-        return FetchFailure(url, source, "too-large", "the response is larger than DOWNLOAD_MAXSIZE", None, entry_point)
-    if isinstance(exc, DNSLookupError):
+    if isinstance(exc, DownloadCancelledError | CancelledError):
+        if "max size" in str(exc) or isinstance(exc, CancelledError):
+            return FetchFailure(url, source, "too-large", "the response is larger than DOWNLOAD_MAXSIZE", None, entry_point)
+        return FetchFailure(url, source, "cancelled", f"the download was cancelled ({exc})", None, entry_point)
+    if isinstance(exc, CannotResolveHostError | DNSLookupError):
         return FetchFailure(url, source, "dns", "the host name does not resolve", None, entry_point)
-    if isinstance(exc, ConnectionRefusedError | ConnectError):
+    if isinstance(exc, DownloadConnectionRefusedError | ConnectionRefusedError | ConnectError):
         return FetchFailure(url, source, "connection", f"cannot connect ({exc})", None, entry_point)
+    if isinstance(exc, ResponseDataLossError | DownloadFailedError):
+        return FetchFailure(url, source, "connection", f"the download broke off ({exc})", None, entry_point)
     if isinstance(exc, ResponseNeverReceived | ResponseFailed | ConnectionLost):
         reasons = getattr(exc, "reasons", None) or [failure]
         if any(r.check(CancelledError) for r in reasons if hasattr(r, "check")):
