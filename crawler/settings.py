@@ -93,3 +93,22 @@ DEDUP_NUM_PERM = 128
 # ---- store ----------------------------------------------------------------------------------
 # Keep the raw HTML (compressed) so `tripwatch reextract` works without fetching.
 STORE_RAW_HTML = True
+
+# ---- schedule -------------------------------------------------------------------------------
+# Interval and jitter of a source whose sources.yaml entry gives no `schedule`.
+SCHEDULE_DEFAULT_EVERY = "1h"
+SCHEDULE_DEFAULT_JITTER = "5m"
+# A scheduled crawl still running after this many seconds is stopped and counts as failed.
+SCHEDULE_RUN_TIMEOUT = 1800
+# Seconds a crawl gets to wind down after SIGTERM (timeout or shutdown) before it is killed.
+SCHEDULE_GRACE_SECONDS = 30
+# Back-off after n failures in a row: min(interval * 2**n, this), never shorter than the interval.
+SCHEDULE_BACKOFF_MAX = "6h"
+# Crawls (child processes) running at the same time; each source runs at most once at a time.
+SCHEDULE_MAX_PARALLEL = 2
+# Seconds between checks of the config folder for edits (SIGHUP reloads at once).
+SCHEDULE_RELOAD_POLL = 5
+# A crawl whose memory grows past this many MB is closed by Scrapy's MEMUSAGE extension; 0 = no limit.
+SCHEDULE_MEMORY_LIMIT_MB = 2048
+# Time zone of cron schedules, e.g. "Europe/Berlin"; empty = the machine's local zone.
+SCHEDULE_TIMEZONE = ""

@@ -112,6 +112,7 @@ def extract_article(html: bytes | str, url: str, options: ExtractOptions) -> dic
         "sitename": _clean_field(document.sitename),
         "description": _clean_field(document.description),
         "canonical": canonical,
+        "amphtml": _amp_version(tree, url),
         "image": document.image or None,
     }
 
@@ -174,6 +175,12 @@ def _canonical(tree: HtmlElement, url: str) -> str | None:
             return urljoin(base, href)
     og_url = _first(tree.xpath('//meta[@property="og:url"]/@content'))
     return urljoin(base, og_url) if og_url else None
+
+
+def _amp_version(tree: HtmlElement, url: str) -> str | None:
+    """The page's AMP twin (rel=amphtml): the same article at another URL, never worth a request."""
+    href = _first(tree.xpath('//link[@rel="amphtml"]/@href'))
+    return urljoin(url, href.strip()) if href else None
 
 
 def _published_timestamp(tree: HtmlElement) -> str | None:
@@ -268,6 +275,9 @@ def apply_extraction(item: ArticleItem, data: dict[str, object] | None, min_char
     item.canonical_url = canonical_url(chosen)
     if item.canonical_url not in item.urls:
         item.urls.append(item.canonical_url)
+    amp = data.get("amphtml")
+    if isinstance(amp, str) and same_site(amp, item.url):
+        item.urls.append(canonical_url(amp))
     item.text = _without_leading_title(text, _str(data.get("title")))
     item.title = _str(data.get("title")) or (entry.title if entry else None)
     item.author = _str(data.get("author")) or (entry.author if entry else None)
