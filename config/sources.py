@@ -69,13 +69,13 @@ class Schedule(_Model):
         try:
             CronTrigger.from_crontab(value)
         except ValueError as exc:
-            raise ValueError(f"{value!r} is not a cron expression ({exc}); expected e.g. \"*/30 * * * *\"") from exc
+            raise ValueError(f'{value!r} is not a cron expression ({exc}); expected e.g. "*/30 * * * *"') from exc
         return value
 
     @model_validator(mode="after")
     def _one_of(self) -> Schedule:
         if (self.every is None) == (self.cron is None):
-            raise ValueError("give exactly one of `every` (e.g. 30m) or `cron` (e.g. \"*/30 * * * *\")")
+            raise ValueError('give exactly one of `every` (e.g. 30m) or `cron` (e.g. "*/30 * * * *")')
         return self
 
 

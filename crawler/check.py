@@ -24,8 +24,9 @@ class CheckResult:
 
 
 def _fetch(url: str, timeout: float) -> tuple[int, bytes, str]:
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only, validated at load
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})  # noqa: S310
+    # Only http(s) URLs get here: sources.yaml is validated on load.
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
         return response.status, response.read(MAX_CHECK_BYTES), response.headers.get("Content-Type", "")
 
 

@@ -431,9 +431,8 @@ def items_show(item_id: int, db: str | None) -> None:
     click.echo(f"Published:  {item.published.isoformat() if item.published else 'unknown'}")
     click.echo(f"Author:     {item.author or 'unknown'}   Language: {item.language or 'unknown'}")
     analyst = f" (analyst: {item.analyst_label})" if item.analyst_label else ""
-    click.echo(
-        f"Relevance:  {item.relevance or 'unclassified'}{analyst}   score {item.score if item.score is not None else '-'}"
-    )
+    score = f"{item.score:.2f}" if item.score is not None else "-"
+    click.echo(f"Relevance:  {item.relevance or 'unclassified'}{analyst}   score {score}")
     if item.trip:
         click.echo(f"Trip:       {_trip_summary(item)}")
     for ev in item.evidence[:12]:
@@ -583,8 +582,340 @@ def db_check(db: str | None) -> None:
 
 # ---- scheduling (crawler/schedule.py) ---------------------------------------------------------
 
+SERVICE_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def service_options(func: F) -> F:
+    """Options shared by `schedule` and `run`."""
+    options = [
+        config_option,
+        db_option,
+        click.option(
+            "--set",
+            "settings",
+            multiple=True,
+            metavar="NAME=VALUE",
+            help="Override a setting (repeatable), e.g. --set SCHEDULE_RUN_TIMEOUT=900; crawls get it too.",
+        ),
+        click.option(
+            "--log-file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Append the log to this file (reopened when logrotate moves it) instead of standard error.",
+        ),
+        click.option(
+            "--log-format",
+            type=click.Choice(["text", "json"]),
+            default="text",
+            show_default=True,
+            help="json: one object per line (time, level, logger, message and the line's fields).",
+        ),
+        click.option(
+            "--log-level",
+            type=click.Choice(["debug", "info", "warning", "error"]),
+            default=None,
+            help="Lowest level logged [default: info; debug with -vv].",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def configure_service_logging(level_name: str | None, verbose: int, log_file: Path | None, log_format: str) -> str:
+    """Logging of a long-running service; returns the log level its crawl children use."""
+    import logging.handlers
+
+    from crawler.schedule import JsonLogFormatter
+
+    level = logging.getLevelName((level_name or ("debug" if verbose >= 2 else "info")).upper())
+    handler: logging.Handler
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.WatchedFileHandler(log_file, encoding="utf-8")
+    else:
+        handler = logging.StreamHandler()
+    handler.setFormatter(JsonLogFormatter() if log_format == "json" else logging.Formatter(SERVICE_LOG_FORMAT))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+    # APScheduler's own INFO lines ("Running job ...") repeat ours; keep them for debugging.
+    logging.getLogger("apscheduler").setLevel(logging.DEBUG if level <= logging.DEBUG else logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    # A crawl's INFO is a line per page and a stats dump; the scheduler logs one summary line per run.
+    return "DEBUG" if level <= logging.DEBUG else logging.getLevelName(max(level, logging.WARNING))
+
+
+def build_service(
+    ctx: click.Context,
+    config: Path | None,
+    db: str | None,
+    settings: tuple[str, ...],
+    log_file: Path | None,
+    log_format: str,
+    log_level: str | None,
+) -> Any:
+    from crawler.runner import crawl_settings
+    from crawler.schedule import SchedulerService, ScheduleSettings
+
+    overrides: dict[str, Any] = dict(parse_set_options(settings))
+    schedule_settings = ScheduleSettings.from_settings(crawl_settings(overrides))
+    child_level = configure_service_logging(log_level, ctx.obj["verbose"], log_file, log_format)
+    overrides.setdefault("LOG_LEVEL", child_level)
+    return SchedulerService(database_url(db), config_dir(config).resolve(), schedule_settings, overrides)
+
+
+@cli.command()
+@service_options
+@click.pass_context
+@translate_errors
+def schedule(
+    ctx: click.Context,
+    config: Path | None,
+    db: str | None,
+    settings: tuple[str, ...],
+    log_file: Path | None,
+    log_format: str,
+    log_level: str | None,
+) -> None:
+    """Crawl every enabled source on its own schedule until SIGTERM or Ctrl-C.
+
+    Each source runs on the `schedule` of its sources.yaml entry (or SCHEDULE_DEFAULT_EVERY
+    with SCHEDULE_DEFAULT_JITTER), each crawl in a child process stopped after
+    SCHEDULE_RUN_TIMEOUT. The plan is kept in the database: a restart resumes it and runs
+    each overdue source once. A failing source backs off, up to SCHEDULE_BACKOFF_MAX.
+    Edits of the config folder are applied within seconds (or on SIGHUP); a broken edit
+    is logged and the last good config keeps running. On SIGTERM or Ctrl-C no new crawl
+    starts and running ones get SCHEDULE_GRACE_SECONDS; exit code 0. One scheduler per
+    database: a second one says so and exits with code 1.
+
+    \b
+    Example:
+      tripwatch schedule
+      tripwatch schedule --log-file logs/tripwatch.log --log-format json
+      tripwatch schedule --set SCHEDULE_MAX_PARALLEL=4 --set SCHEDULE_RUN_TIMEOUT=900
+      tripwatch sources status        # in another terminal: how each source is doing
+    """
+    from crawler.schedule import run_service
+
+    run_service(build_service(ctx, config, db, settings, log_file, log_format, log_level))
+
+
+@cli.command("run")
+@service_options
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address of the review UI.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port of the review UI.")
+@click.option(
+    "--token", envvar="TRIPWATCH_UI_TOKEN", help="Token the UI asks for [env TRIPWATCH_UI_TOKEN]; needed off 127.0.0.1."
+)
+@click.pass_context
+@translate_errors
+def run_command(
+    ctx: click.Context,
+    config: Path | None,
+    db: str | None,
+    settings: tuple[str, ...],
+    log_file: Path | None,
+    log_format: str,
+    log_level: str | None,
+    host: str,
+    port: int,
+    token: str | None,
+) -> None:
+    """Crawl on schedule (as `tripwatch schedule`) and serve the review UI; Ctrl-C stops both.
+
+    \b
+    Example:
+      tripwatch run                   # UI on http://127.0.0.1:8080/
+      tripwatch run --port 8090 --log-file logs/tripwatch.log
+    """
+    import threading
+
+    from crawler.schedule import run_service
+
+    try:
+        from review.app import UnsafeBinding, close_app, make_ui_server
+    except ImportError as exc:
+        raise click.ClickException(
+            f"the review UI cannot be loaded ({exc}); `tripwatch schedule` runs the scheduler alone"
+        ) from exc
+    service = build_service(ctx, config, db, settings, log_file, log_format, log_level)
+    try:
+        server = make_ui_server(service.db_url, host, port, token)
+    except UnsafeBinding as exc:
+        raise ConfigProblem(str(exc)) from exc
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot serve the review UI on {host}:{port}: {exc.strerror}; pick another --port"
+        ) from exc
+    web = threading.Thread(target=server.serve_forever, name="review-ui", daemon=True)
+
+    def serve_ui() -> None:
+        web.start()
+        logging.getLogger(__name__).info("Review UI on http://%(host)s:%(port)d/", {"host": host, "port": server.port})
+
+    try:
+        run_service(service, on_started=serve_ui)
+    finally:
+        if web.is_alive():
+            server.shutdown()
+        server.server_close()
+        close_app(server.app)  # type: ignore[arg-type]
+
+
+def _when(value: datetime | None) -> str:
+    return f"{value:%Y-%m-%d %H:%M}" if value else "-"
+
+
+@sources.command("status")
+@config_option
+@db_option
+@click.option(
+    "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Override a setting (as given to `schedule`)."
+)
+@translate_errors
+def sources_status(config: Path | None, db: str | None, settings: tuple[str, ...]) -> None:
+    """How each source is doing under the scheduler: runs, failures, back-off, items (times UTC).
+
+    Exit code 1 when a source's last run failed, so a monitoring check can call it.
+
+    \b
+    Example:
+      tripwatch sources status
+      tripwatch sources status --db postgresql://tripwatch@localhost/tripwatch
+    """
+    from crawler.runner import crawl_settings
+    from crawler.schedule import ScheduleSettings, source_statuses
+
+    schedule_settings = ScheduleSettings.from_settings(crawl_settings(parse_set_options(settings)))
+    with open_store(db) as store:
+        rows = source_statuses(load_config(config), store, schedule_settings)
+    header = [
+        "source",
+        "schedule",
+        "next run",
+        "last run",
+        "last success",
+        "failures",
+        "items last run",
+        "items 7d",
+        "backing off until",
+        "last error",
+    ]
+    table = [header]
+    for row in rows:
+        health = row.health
+        table.append(
+            [
+                row.name + ("" if row.enabled else " (disabled)"),
+                row.schedule,
+                _when(row.next_run),
+                _when(health.last_run if health else None),
+                _when(health.last_success if health else None),
+                str(health.consecutive_failures if health else 0),
+                str(health.last_items if health else "-"),
+                str(health.items_7d if health else 0),
+                _when(health.backoff_until if health else None),
+                (health.last_error or "-")[:80] if health else "-",
+            ]
+        )
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    for i, line in enumerate(table):
+        click.echo("  ".join(cell.ljust(widths[j]) for j, cell in enumerate(line)).rstrip())
+        if i == 0:
+            click.echo("  ".join("-" * w for w in widths))
+    failing = [row.name for row in rows if row.health and row.health.consecutive_failures]
+    if failing:
+        click.echo(f"Failing: {', '.join(failing)}. See `tripwatch failures --source NAME`.", err=True)
+        sys.exit(EXIT_SOME_FAILED)
+
 
 # ---- review UI (review/app.py) ----------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on; other than loopback needs --token."
+)
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
+@click.option("--token", envvar="TRIPWATCH_UI_TOKEN", help="Secret every request must carry [env TRIPWATCH_UI_TOKEN].")
+@db_option
+@translate_errors
+def serve(host: str, port: int, token: str | None, db: str | None) -> None:
+    """Serve the review UI: inbox, item pages, sources, exports and an Atom feed.
+
+    Listens on 127.0.0.1 unless told otherwise. Bound to any other address it
+    requires a token: open http://HOST:PORT/?token=TOKEN once (the browser keeps
+    it), or send "Authorization: Bearer TOKEN" from scripts.
+
+    \b
+    Example:
+      tripwatch serve                                  # http://127.0.0.1:8080/
+      tripwatch serve --db sqlite:///data/demo.db --port 8081
+      TRIPWATCH_UI_TOKEN=long-secret tripwatch serve --host 0.0.0.0
+    """
+    from review.app import UnsafeBinding, close_app, make_ui_server
+
+    try:
+        server = make_ui_server(database_url(db), host, port, token)
+    except UnsafeBinding as exc:
+        raise ConfigProblem(str(exc)) from exc
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}; choose another --port") from exc
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Review UI on http://{shown}:{server.port}/  (Ctrl-C stops it)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        close_app(server.app)  # type: ignore[arg-type]
+
+
+#: `items mark` actions and the marks each sets; a label also marks the item reviewed.
+MARK_ACTIONS: dict[str, dict[str, Any]] = {
+    "relevant": {"label": "relevant", "reviewed": True},
+    "irrelevant": {"label": "irrelevant", "reviewed": True},
+    "uncertain": {"label": "uncertain", "reviewed": True},
+    "clear": {},
+    "star": {"starred": True},
+    "unstar": {"starred": False},
+    "reviewed": {"reviewed": True},
+    "unreviewed": {"reviewed": False},
+}
+
+
+@items.command("mark")
+@click.argument("item_id", type=int)
+@click.argument("action", type=click.Choice(list(MARK_ACTIONS)), required=False)
+@click.option("--note", help='Attach a note to the item ("" removes it).')
+@db_option
+@translate_errors
+def items_mark(item_id: int, action: str | None, note: str | None, db: str | None) -> None:
+    """Mark an item: your label overrides the classifier's and survives re-classification.
+
+    relevant, irrelevant and uncertain set your label and mark the item reviewed;
+    clear drops your label (the classifier's counts again); star, unstar, reviewed
+    and unreviewed set those marks; --note attaches a note.
+
+    \b
+    Example:
+      tripwatch items mark 12 relevant --note "confirmed by the ministry's release"
+      tripwatch items mark 12 star
+      tripwatch items mark 12 clear
+    """
+    if action is None and note is None:
+        raise click.UsageError("say what to mark: an ACTION (e.g. relevant), --note TEXT, or both")
+    with open_store(db) as store:
+        found = store.clear_label(item_id) if action == "clear" else True
+        found = found and store.mark_item(item_id, note=note, **MARK_ACTIONS.get(action or "", {}))
+        item = store.get_item(item_id) if found else None
+    if item is None:
+        raise click.ClickException(f"no item {item_id}; `tripwatch items list --all` shows the ids")
+    marks = [name for name, on in (("starred", item.starred), ("reviewed", item.reviewed)) if on]
+    whose = "your label" if item.analyst_label else "classifier"
+    click.echo(
+        f"Item {item.id}: {item.label or 'unclassified'} ({whose}){''.join(', ' + m for m in marks)}"
+        + (f"; note: {item.note}" if item.note else "")
+    )
 
 
 def main() -> None:

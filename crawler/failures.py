@@ -14,13 +14,16 @@ from scrapy.exceptions import (
     ResponseDataLossError,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.defer import CancelledError, TimeoutError as DeferTimeoutError
+from twisted.internet.defer import CancelledError
+from twisted.internet.defer import TimeoutError as DeferTimeoutError
 from twisted.internet.error import (
     ConnectError,
     ConnectionLost,
     ConnectionRefusedError,
     DNSLookupError,
     TCPTimedOutError,
+)
+from twisted.internet.error import (
     TimeoutError as TwistedTimeoutError,
 )
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
@@ -50,7 +53,9 @@ def failure_from_twisted(failure: Failure, url: str, source: str, entry_point: b
         return FetchFailure(url, source, "timeout", "no complete answer within DOWNLOAD_TIMEOUT", None, entry_point)
     if isinstance(exc, DownloadCancelledError | CancelledError):
         if "max size" in str(exc) or isinstance(exc, CancelledError):
-            return FetchFailure(url, source, "too-large", "the response is larger than DOWNLOAD_MAXSIZE", None, entry_point)
+            return FetchFailure(
+                url, source, "too-large", "the response is larger than DOWNLOAD_MAXSIZE", None, entry_point
+            )
         return FetchFailure(url, source, "cancelled", f"the download was cancelled ({exc})", None, entry_point)
     if isinstance(exc, CannotResolveHostError | DNSLookupError):
         return FetchFailure(url, source, "dns", "the host name does not resolve", None, entry_point)

@@ -29,6 +29,8 @@ class FeedStateMiddleware:
     def __init__(self, database_url: str) -> None:
         self.database_url = database_url
         self.store: Store | None = None
+        self._answered: dict[str, tuple[str, int, str | None, str | None]] = {}
+        self.opened_at = datetime.now(UTC)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -39,10 +41,22 @@ class FeedStateMiddleware:
 
     def spider_opened(self) -> None:
         self.store = Store.open(self.database_url, migrate_schema=False)
+        self.opened_at = datetime.now(UTC)
 
-    def spider_closed(self) -> None:
-        if self.store:
-            self.store.close()
+    def spider_closed(self, reason: str) -> None:
+        """Validators are kept only when the crawl finished: only then were all entries processed.
+
+        Saved earlier, a crawl killed after a feed was read but before its articles were
+        fetched would get a 304 next time and never fetch them.
+        """
+        if self.store is None:
+            return
+        if reason == "finished":
+            for url, (source, status, etag, last_modified) in self._answered.items():
+                # A feed that answered 200 but could not be parsed was recorded as failed by the pipeline.
+                if not self.store.feed_failed_since(url, self.opened_at):
+                    self.store.save_feed_state(url, source, status=status, etag=etag, last_modified=last_modified)
+        self.store.close()
 
     def process_request(self, request: Request) -> None:
         if not request.meta.get("entry_point") or self.store is None:
@@ -55,14 +69,13 @@ class FeedStateMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         # Failures are stored by the pipeline (with their reason); here only good answers count.
-        if request.meta.get("entry_point") and self.store is not None and response.status in (200, 203, 304):
+        if request.meta.get("entry_point") and response.status in (200, 203, 304):
             header = response.headers.get
-            self.store.save_feed_state(
-                request.url,
+            self._answered[request.url] = (
                 request.meta.get("source", ""),
-                status=response.status,
-                etag=(header(b"ETag") or b"").decode("latin-1") or None,
-                last_modified=(header(b"Last-Modified") or b"").decode("latin-1") or None,
+                response.status,
+                (header(b"ETag") or b"").decode("latin-1") or None,
+                (header(b"Last-Modified") or b"").decode("latin-1") or None,
             )
         return response
 
@@ -116,8 +129,8 @@ class SeenUrlMiddleware:
             return None  # a copy's text lives in the original's item
         entry = request.meta.get("entry")
         updated = entry.updated if entry else None
-        # The feed's date for the entry is compared with the one it gave when we stored it.
-        if updated and updated > (known.entry_updated or known.fetched_at):
+        # Updated after we fetched our copy: a correction we have not seen.
+        if updated and updated > known.fetched_at:
             return "updated"
         seconds = request.meta.get("refresh_seconds")
         window = timedelta(seconds=seconds) if seconds else timedelta(hours=self.refresh_hours)

@@ -9,6 +9,7 @@ reports how it ended. What the crawl did is in its run record in the store.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -36,6 +37,13 @@ logger = logging.getLogger(__name__)
 #: The child logs in this format so the parent can read each line's level back.
 CHILD_LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
 _CHILD_LINE = re.compile(r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL) (\S+): (.*)$")
+_LEVELS = {
+    "DEBUG": logging.DEBUG,
+    "INFO": logging.INFO,
+    "WARNING": logging.WARNING,
+    "ERROR": logging.ERROR,
+    "CRITICAL": logging.CRITICAL,
+}
 _RUN_ID_LINE = re.compile(r"^run_id=(\d+)$")
 
 #: Exit codes of `python -m crawler.runner`.
@@ -291,10 +299,8 @@ class ChildCrawl:
             if self._proc is None or signum in self._signalled:
                 return
             self._signalled.add(signum)
-            try:
+            with contextlib.suppress(ProcessLookupError):  # already gone, with all of its group
                 os.killpg(self._proc.pid, signum)
-            except ProcessLookupError:
-                pass  # already gone, with all of its group
 
     @staticmethod
     def _pump(stream: IO[str], handle: Callable[[str], None]) -> None:
@@ -319,7 +325,7 @@ class ChildCrawl:
                 return
             match = _CHILD_LINE.match(line)
             if match:
-                level = logging.getLevelName(match.group(1))
+                level = _LEVELS[match.group(1)]
                 name, message = match.group(2), match.group(3)
             else:
                 name, message = "stderr", line

@@ -170,7 +170,9 @@ class Store:
                 migrate.upgrade(engine)
         except OperationalError as exc:
             engine.dispose()
-            raise StorageError(f"cannot open the database {engine.url!r}: {exc.orig}; check --db / TRIPWATCH_DATABASE_URL") from exc
+            raise StorageError(
+                f"cannot open the database {engine.url!r}: {exc.orig}; check --db / TRIPWATCH_DATABASE_URL"
+            ) from exc
         return cls(engine)
 
     def close(self) -> None:
@@ -199,7 +201,9 @@ class Store:
         """The article a (canonical) URL already led to, if any."""
         with self._sessions() as session:
             row = session.execute(
-                select(ArticleUrl.article_id, ArticleUrl.kind, Article.fetched_at, Article.published, Article.entry_updated)
+                select(
+                    ArticleUrl.article_id, ArticleUrl.kind, Article.fetched_at, Article.published, Article.entry_updated
+                )
                 .join(Article, Article.id == ArticleUrl.article_id)
                 .where(ArticleUrl.url == url)
             ).first()
@@ -218,8 +222,11 @@ class Store:
             rows = session.execute(
                 select(Article.id, Article.signature).where(Article.signature.is_not(None)).order_by(Article.id)
             )
-            for article_id, signature in rows:
-                yield article_id, signature
+            yield from ((article_id, signature) for article_id, signature in rows)
+
+    def article_text(self, article_id: int) -> str:
+        with self._sessions() as session:
+            return session.scalar(select(Article.text).where(Article.id == article_id)) or ""
 
     def save_article(self, item: ArticleItem, now: datetime | None = None) -> SaveResult:
         """Insert a new article or update the one its URLs lead to, in one transaction."""
@@ -288,15 +295,32 @@ class Store:
                 .values(fetched_at=values["fetched_at"], entry_updated=values["entry_updated"])
             )
             return "unchanged"
-        session.add(ArticleRevision(article_id=article_id, previous_hash=previous_hash, new_hash=item.content_hash, changed_at=now))
+        session.add(
+            ArticleRevision(
+                article_id=article_id, previous_hash=previous_hash, new_hash=item.content_hash, changed_at=now
+            )
+        )
         session.execute(update(Article).where(Article.id == article_id).values(**values))
         return "updated"
 
     def _add_urls(
-        self, session: Session, article_id: int, urls: Iterable[str], source: str, canonical: str | None, kind: str, now: datetime
+        self,
+        session: Session,
+        article_id: int,
+        urls: Iterable[str],
+        source: str,
+        canonical: str | None,
+        kind: str,
+        now: datetime,
     ) -> None:
         rows = [
-            {"url": url, "article_id": article_id, "source": source, "kind": "article" if url == canonical else kind, "first_seen": now}
+            {
+                "url": url,
+                "article_id": article_id,
+                "source": source,
+                "kind": "article" if url == canonical else kind,
+                "first_seen": now,
+            }
             for url in urls
             if url
         ]
@@ -322,6 +346,11 @@ class Store:
         with self._sessions() as session:
             row = session.get(FeedState, url)
             return FeedValidators(row.etag, row.last_modified) if row else None
+
+    def feed_failed_since(self, url: str, since: datetime) -> bool:
+        with self._sessions() as session:
+            state = session.get(FeedState, url)
+            return bool(state and state.last_error and state.last_fetched and state.last_fetched >= since)
 
     def save_feed_state(
         self,
@@ -376,7 +405,9 @@ class Store:
 
     @staticmethod
     def _run_record(row: CrawlRun) -> RunRecord:
-        return RunRecord(row.id, row.sources, row.started_at, row.finished_at, row.status, row.finish_reason, row.stats or {})
+        return RunRecord(
+            row.id, row.sources, row.started_at, row.finished_at, row.status, row.finish_reason, row.stats or {}
+        )
 
     # ---- review side ------------------------------------------------------------------------
 
@@ -385,12 +416,15 @@ class Store:
 
     def _apply_filter(self, query: Any, flt: ItemFilter) -> Any:
         label = self._effective_label()
-        conditions = []
+        conditions: list[Any] = []
         if flt.ids:
             conditions.append(Article.id.in_(flt.ids))
         if flt.source:
             conditions.append(
-                or_(Article.source == flt.source, Article.id.in_(select(ArticleUrl.article_id).where(ArticleUrl.source == flt.source)))
+                or_(
+                    Article.source == flt.source,
+                    Article.id.in_(select(ArticleUrl.article_id).where(ArticleUrl.source == flt.source)),
+                )
             )
         if flt.since:
             conditions.append(func.coalesce(Article.published, Article.first_seen) >= flt.since)
@@ -404,36 +438,129 @@ class Store:
             conditions.append(Article.reviewed == flt.reviewed)
         if flt.starred is not None:
             conditions.append(Article.starred == flt.starred)
-        if flt.search:
+        if flt.search and flt.search.split():  # blank input searches nothing, it filters nothing
             conditions.append(self._search_condition(flt.search))
         if flt.official:
-            conditions.append(self._json_text(Article.trip).ilike(f"%{_escape_like(flt.official)}%", escape="\\"))
+            conditions.append(self._official_condition(flt.official))
         if flt.country:
-            code = flt.country.upper()
-            conditions.append(self._json_text(Article.trip).like(f'%"{_escape_like(code)}"%', escape="\\"))
+            conditions.append(self._destination_condition(flt.country.upper()))
         return query.where(and_(*conditions)) if conditions else query
 
+    def _trip_elements(self, key: str) -> Any:
+        """The elements of the trip's `key` list, as a table of one column, `value`, to use in EXISTS."""
+        from sqlalchemy import cast, column
+        from sqlalchemy.dialects.postgresql import JSONB
+
+        if self.dialect == "postgresql":
+            return func.jsonb_array_elements(cast(Article.trip, JSONB)[key]).table_valued(column("value", JSONB))
+        return func.json_each(Article.trip, f"$.{key}").table_valued("value")
+
+    def _destination_condition(self, code: str) -> Any:
+        """A destination, not any code in the trip: the official's own country is no destination."""
+        from sqlalchemy import Text, exists, literal_column
+
+        places = self._trip_elements("destinations")
+        value = places.c.value
+        if self.dialect == "postgresql":  # each element is a jsonb string; #>> '{}' gives its text
+            value = value.op("#>>", return_type=Text)(literal_column("'{}'"))
+        return exists(select(literal_column("1")).select_from(places).where(value == code))
+
+    def _official_condition(self, name: str) -> Any:
+        """An official whose name holds `name` (case-insensitive), not an office or a counterpart."""
+        from sqlalchemy import Text, exists, literal_column
+
+        people = self._trip_elements("officials")
+        if self.dialect == "postgresql":
+            official = people.c.value.op("->>", return_type=Text)("name")
+        else:
+            official = func.json_extract(people.c.value, "$.name")
+        pattern = f"%{_escape_like(name)}%"
+        return exists(select(literal_column("1")).select_from(people).where(official.ilike(pattern, escape="\\")))
+
     def _json_text(self, column: Any) -> Any:
-        from sqlalchemy import String as SAString, cast
+        from sqlalchemy import String as SAString
+        from sqlalchemy import cast
 
         return cast(column, SAString)
 
     def _search_condition(self, search: str) -> Any:
-        """Every word must occur in the title or the text (parameterised, case-insensitive)."""
-        words = [w for w in search.split() if w]
-        return and_(
-            *[
-                or_(Article.title.ilike(f"%{_escape_like(w)}%", escape="\\"), Article.text.ilike(f"%{_escape_like(w)}%", escape="\\"))
-                for w in words
-            ]
-        )
+        """Every word must occur in the title or the text, case-insensitively.
+
+        The words only ever reach SQL as bound parameters. SQLite: the FTS5 index (migration 0002);
+        PostgreSQL: its full-text search on the indexed tsvector. Words the index cannot find
+        (CJK words on PostgreSQL or unicode61, words under three characters with trigrams) use LIKE.
+        """
+        words = search.split()
+        if self.dialect == "postgresql":
+            return self._pg_search(words)
+        tokenizer = self._sqlite_fts_tokenizer()
+        if tokenizer is None:
+            return and_(*[self._like_word(w) for w in words])
+        if tokenizer == "trigram":
+            indexed = [w for w in words if len(w) >= 3]
+        else:
+            indexed = [w for w in words if any(c.isalnum() for c in w) and not self._unspaced(w)]
+        conditions = [self._like_word(w) for w in words if w not in indexed]
+        if indexed:
+            # Each word a quoted FTS5 string: operators, parentheses and stars in the input are plain text.
+            from sqlalchemy import literal_column
+
+            expression = " ".join('"' + w.replace('"', '""') + '"' for w in indexed)
+            fts: Any = literal_column("articles_fts")
+            matches: Any = select(literal_column("rowid")).select_from(text("articles_fts"))
+            conditions.append(Article.id.in_(matches.where(fts.op("MATCH")(expression))))
+        return and_(*conditions)
+
+    #: The expression migration 0002 indexes (GIN); a query must spell it the same to use the index.
+    _PG_DOCUMENT = "to_tsvector('simple', coalesce(articles.title, '') || ' ' || articles.text)"
+
+    def _pg_search(self, words: list[str]) -> Any:
+        from sqlalchemy import literal_column
+
+        indexed = [w for w in words if not self._unspaced(w)]
+        conditions = [self._like_word(w) for w in words if w not in indexed]
+        if indexed:
+            query = func.plainto_tsquery(literal_column("'simple'"), " ".join(indexed))
+            conditions.append(literal_column(self._PG_DOCUMENT).op("@@")(query))
+        return and_(*conditions)
+
+    #: Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, kana, CJK, Hangul):
+    #: a word tokenizer sees a whole sentence as one token, so such words are matched as substrings.
+    _UNSPACED_RANGES = (
+        (0x0E00, 0x0EFF),
+        (0x1000, 0x109F),
+        (0x1780, 0x17FF),
+        (0x3040, 0x30FF),
+        (0x3400, 0x4DBF),
+        (0x4E00, 0x9FFF),
+        (0xAC00, 0xD7AF),
+        (0xF900, 0xFAFF),
+    )
+
+    @classmethod
+    def _unspaced(cls, word: str) -> bool:
+        return any(low <= ord(c) <= high for c in word for low, high in cls._UNSPACED_RANGES)
+
+    def _like_word(self, word: str) -> Any:
+        pattern = f"%{_escape_like(word)}%"
+        return or_(Article.title.ilike(pattern, escape="\\"), Article.text.ilike(pattern, escape="\\"))
+
+    def _sqlite_fts_tokenizer(self) -> str | None:
+        """The tokenizer of the FTS5 table migration 0002 made, or None when this SQLite had no FTS5."""
+        with self.engine.connect() as conn:
+            sql = conn.scalar(text("SELECT sql FROM sqlite_master WHERE name = 'articles_fts'"))
+        if sql is None:
+            return None
+        return "trigram" if "trigram" in sql else "unicode61"
 
     def _order(self) -> list[Any]:
         label = self._effective_label()
         rank = case((label == "relevant", 0), (label == "uncertain", 1), else_=2)
         return [rank, func.coalesce(Article.published, Article.first_seen).desc(), Article.id.desc()]
 
-    def list_items(self, flt: ItemFilter = ItemFilter(), *, limit: int | None = 50, offset: int = 0) -> list[StoredArticle]:
+    def list_items(
+        self, flt: ItemFilter = ItemFilter(), *, limit: int | None = 50, offset: int = 0
+    ) -> list[StoredArticle]:
         """Relevant first, then newest first."""
         with self._sessions() as session:
             query = self._apply_filter(select(Article), flt).order_by(*self._order()).offset(offset)
@@ -540,11 +667,14 @@ class Store:
             values["reviewed"] = reviewed
         if note is not None:
             values["note"] = note
+        return self._update_marks(article_id, values)
+
+    def _update_marks(self, article_id: int, values: dict[str, Any]) -> bool:
         with self._sessions.begin() as session:
-            if not values:
-                return session.get(Article, article_id) is not None
-            result = session.execute(update(Article).where(Article.id == article_id).values(**values))
-            return bool(result.rowcount)
+            found = session.scalar(select(Article.id).where(Article.id == article_id)) is not None
+            if found and values:
+                session.execute(update(Article).where(Article.id == article_id).values(**values))
+            return found
 
     def update_classification(self, article_id: int, classification: dict[str, Any]) -> None:
         """The classifier's verdict; never touches the analyst's own label."""
@@ -562,7 +692,17 @@ class Store:
 
     def update_extraction(self, article_id: int, values: dict[str, Any]) -> None:
         """Fields redone from the stored HTML by `tripwatch reextract`."""
-        allowed = {"title", "author", "published", "language", "sitename", "description", "text", "content_hash", "signature"}
+        allowed = {
+            "title",
+            "author",
+            "published",
+            "language",
+            "sitename",
+            "description",
+            "text",
+            "content_hash",
+            "signature",
+        }
         unknown = set(values) - allowed
         if unknown:
             raise ValueError(f"not extraction fields: {', '.join(sorted(unknown))}")
@@ -570,7 +710,12 @@ class Store:
             session.execute(update(Article).where(Article.id == article_id).values(updated_at=utcnow(), **values))
 
     def failures(
-        self, *, source: str | None = None, run_id: int | None = None, reason: str | None = None, limit: int | None = 100
+        self,
+        *,
+        source: str | None = None,
+        run_id: int | None = None,
+        reason: str | None = None,
+        limit: int | None = 100,
     ) -> list[StoredFailure]:
         with self._sessions() as session:
             query = select(Failure).order_by(Failure.id.desc())
@@ -591,9 +736,112 @@ class Store:
         with self._sessions() as session:
             return sorted(session.scalars(select(Article.source).distinct()).all())
 
+    def clear_label(self, article_id: int) -> bool:
+        """Drop the analyst's label so the classifier's counts again; False when there is no such item."""
+        return self._update_marks(article_id, {"analyst_label": None})
+
+    def neighbours(self, flt: ItemFilter, article_id: int) -> tuple[int | None, int | None]:
+        """The items before and after this one in the list for `flt` (None at either end).
+
+        The item itself counts as in the list even when it no longer matches: an item marked
+        reviewed from the "unreviewed" list still leads on to the next unreviewed item."""
+        matching = self._apply_filter(select(Article.id), flt)
+        query = select(Article.id).where(or_(Article.id == article_id, Article.id.in_(matching)))
+        with self._sessions() as session:
+            ids = list(session.scalars(query.order_by(*self._order())))
+        if article_id not in ids:  # no such item
+            return None, None
+        at = ids.index(article_id)
+        return (ids[at - 1] if at > 0 else None), (ids[at + 1] if at + 1 < len(ids) else None)
+
+    def facets(self, flt: ItemFilter = ItemFilter(), *, top: int = 25) -> Facets:
+        """Counts for the inbox's sidebar; each facet is counted with its own filter unset,
+        so it shows what choosing another value would give."""
+        from dataclasses import replace
+
+        with self._sessions() as session:
+            labels = self._grouped(session, self._effective_label(), replace(flt, label=None, include_all=True))
+            sources = self._grouped(session, Article.source, replace(flt, source=None))
+            status = self._grouped(session, Article.reviewed, replace(flt, reviewed=None))
+            countries = self._trip_tally(session, replace(flt, country=None), "destinations")
+            officials = self._trip_tally(session, replace(flt, official=None), "officials")
+        return Facets(
+            labels={label: labels[label] for label in LABELS if labels.get(label)},
+            sources=_top(sources, top),
+            countries=_top(countries, top),
+            officials=_top(officials, top),
+            reviewed=int(status.get(True, 0)),
+            unreviewed=int(status.get(False, 0)),
+        )
+
+    def _grouped(self, session: Session, column: Any, flt: ItemFilter) -> dict[Any, int]:
+        query = self._apply_filter(select(column, func.count(Article.id)), flt).group_by(column)
+        return {key: int(count) for key, count in session.execute(query) if key is not None}
+
+    def _trip_tally(self, session: Session, flt: ItemFilter, field: str) -> dict[str, int]:
+        from collections import Counter
+
+        # Officials and destinations live in the trip JSON: count them here, portably, not in SQL.
+        tally: Counter[str] = Counter()
+        for trip in session.scalars(self._apply_filter(select(Article.trip), flt)):
+            if isinstance(trip, dict):
+                tally.update(_trip_destinations(trip) if field == "destinations" else _trip_officials(trip))
+        return dict(tally)
+
+    def sources_summary(self, *, recent: int = 10, days: int = 7, now: datetime | None = None) -> list[SourceSummary]:
+        """Every source the database knows of: scheduler health, entry points, items, failures by reason."""
+        since = (now or utcnow()) - timedelta(days=days)
+        health = self.source_health(now)
+        relevant = case((self._effective_label() == "relevant", 1), else_=0)
+        with self._sessions() as session:
+            items = {
+                name: (int(count), int(rel or 0), last)
+                for name, count, rel, last in session.execute(
+                    select(
+                        Article.source, func.count(Article.id), func.sum(relevant), func.max(Article.first_seen)
+                    ).group_by(Article.source)
+                )
+            }
+            entry_points: dict[str, list[EntryPoint]] = {}
+            for state in session.scalars(select(FeedState).order_by(FeedState.url)):
+                entry_points.setdefault(state.source, []).append(
+                    EntryPoint(state.url, state.last_status, state.last_fetched, state.last_error, state.failures or 0)
+                )
+            reasons: dict[str, dict[str, int]] = {}
+            for name, reason, count in session.execute(
+                select(Failure.source, Failure.reason, func.count(Failure.id))
+                .where(Failure.at >= since)
+                .group_by(Failure.source, Failure.reason)
+            ):
+                reasons.setdefault(name, {})[reason] = int(count)
+            failing = set(session.scalars(select(Failure.source).distinct()))
+        names = sorted(set(health) | set(items) | set(entry_points) | failing)
+        return [
+            SourceSummary(
+                name=name,
+                health=health.get(name),
+                items=items.get(name, (0, 0, None))[0],
+                relevant=items.get(name, (0, 0, None))[1],
+                last_item=items.get(name, (0, 0, None))[2],
+                entry_points=tuple(entry_points.get(name, ())),
+                failure_reasons=dict(sorted(reasons.get(name, {}).items(), key=lambda kv: -kv[1])),
+                recent_failures=tuple(self.failures(source=name, limit=recent)) if name in failing else (),
+            )
+            for name in names
+        ]
+
     # ---- scheduler side ---------------------------------------------------------------------
 
-    def record_source_run(self, name: str, *, ok: bool, items: int, error: str | None, backoff_until: datetime | None, now: datetime | None = None) -> Health:
+    def record_source_run(
+        self,
+        name: str,
+        *,
+        ok: bool,
+        items: int,
+        error: str | None,
+        backoff_until: datetime | None,
+        now: datetime | None = None,
+    ) -> Health:
         now = now or utcnow()
         with self._sessions.begin() as session:
             row = session.get(SourceHealth, name) or SourceHealth(name=name, consecutive_failures=0, last_items=0)
@@ -604,14 +852,24 @@ class Store:
                 row.last_error, row.consecutive_failures = error, (row.consecutive_failures or 0) + 1
             session.add(row)
             session.flush()
-            return Health(row.name, row.last_run, row.last_success, row.last_error, row.consecutive_failures, row.backoff_until, row.last_items)
+            return Health(
+                row.name,
+                row.last_run,
+                row.last_success,
+                row.last_error,
+                row.consecutive_failures,
+                row.backoff_until,
+                row.last_items,
+            )
 
     def source_health(self, now: datetime | None = None) -> dict[str, Health]:
         week_ago = (now or utcnow()) - timedelta(days=7)
         with self._sessions() as session:
             recent = dict(
                 session.execute(
-                    select(Article.source, func.count(Article.id)).where(Article.first_seen >= week_ago).group_by(Article.source)
+                    select(Article.source, func.count(Article.id))
+                    .where(Article.first_seen >= week_ago)
+                    .group_by(Article.source)
                 ).all()
             )
             return {
@@ -630,7 +888,120 @@ class Store:
 
     def items_since(self, source: str, since: datetime) -> int:
         with self._sessions() as session:
-            return session.scalar(select(func.count(Article.id)).where(Article.source == source, Article.first_seen >= since)) or 0
+            return (
+                session.scalar(
+                    select(func.count(Article.id)).where(Article.source == source, Article.first_seen >= since)
+                )
+                or 0
+            )
+
+    # Two schedulers on one job store would both fire every job, so each database gets one:
+    # SQLite by an flock on a file beside the database, PostgreSQL by an advisory lock held
+    # on a connection of its own. Both are released by the kernel or the server if we die.
+    _SCHEDULER_LOCK_KEYS = (0x74726970, 0x73636864)  # "trip", "schd"
+
+    def acquire_scheduler_lock(self) -> None:
+        """Become the one scheduler of this database, or raise StorageError naming the one that is."""
+        import os
+
+        if getattr(self, "_scheduler_lock", None) is not None:
+            return
+        if self.dialect == "sqlite":
+            database = self.engine.url.database
+            if not database or database == ":memory:":
+                self._scheduler_lock: Any = None  # nobody else can open an in-memory database
+                return
+            self._scheduler_lock = self._lock_file(f"{database}.scheduler-lock", os.getpid())
+        elif self.dialect == "postgresql":
+            self._scheduler_lock = self._advisory_lock(os.getpid())
+        else:
+            raise StorageError(f"scheduling needs SQLite or PostgreSQL, not {self.dialect}; use such a --db")
+
+    def release_scheduler_lock(self) -> None:
+        handle, self._scheduler_lock = getattr(self, "_scheduler_lock", None), None
+        if handle is None:
+            return
+        if isinstance(handle, int):
+            import fcntl
+            import os
+
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            os.close(handle)
+            return
+        handle.execute(
+            text("SELECT pg_advisory_unlock(:a, :b)"), dict(zip("ab", self._SCHEDULER_LOCK_KEYS, strict=True))
+        )
+        handle.commit()
+        handle.close()
+
+    @staticmethod
+    def _lock_file(path: str, pid: int) -> int:
+        import fcntl
+        import os
+
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 64).decode("ascii", "replace").strip() or "unknown"
+            os.close(fd)
+            raise StorageError(
+                f"another tripwatch scheduler is already running on this database (pid {holder}); "
+                f"stop it first (lock file {path})"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(pid).encode("ascii"))
+        return fd
+
+    def _advisory_lock(self, pid: int) -> Any:
+        keys = dict(zip("ab", self._SCHEDULER_LOCK_KEYS, strict=True))
+        conn = self.engine.connect()
+        try:
+            conn.execute(
+                text("SELECT set_config('application_name', :name, false)"), {"name": f"tripwatch scheduler pid {pid}"}
+            )
+            got = conn.scalar(text("SELECT pg_try_advisory_lock(:a, :b)"), keys)
+            holder = None
+            if not got:
+                holder = conn.scalar(
+                    text(
+                        "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                        "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = :a AND l.objid = :b"
+                    ),
+                    keys,
+                )
+            # Session locks outlive the transaction; an open transaction would hold back VACUUM.
+            conn.commit()
+        except SQLAlchemyError as exc:
+            conn.close()
+            raise StorageError(f"cannot take the scheduler lock in {self.engine.url!r}: {exc}") from exc
+        if not got:
+            conn.close()
+            who = str(holder).removeprefix("tripwatch scheduler ") if holder else "pid unknown"
+            raise StorageError(
+                f"another tripwatch scheduler is already running on this database ({who}); stop it first"
+            )
+        return conn
+
+    def source_runs(self, source: str, limit: int = 20) -> list[RunRecord]:
+        """The latest runs that crawled `source`, newest first."""
+        found: list[RunRecord] = []
+        with self._sessions() as session:
+            # `sources` is a JSON list: filtered here, not in SQL, the same way on every backend.
+            for row in session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc()).execution_options(yield_per=200)):
+                if source in (row.sources or []):
+                    found.append(self._run_record(row))
+                    if len(found) >= limit:
+                        break
+        return found
+
+    def scheduled_jobs(self) -> dict[str, datetime | None]:
+        """Job id -> next run time (None: paused) from APScheduler's table, empty before the first `schedule`."""
+        with self.engine.connect() as conn:
+            if not self.engine.dialect.has_table(conn, "apscheduler_jobs"):
+                return {}
+            rows = conn.execute(text("SELECT id, next_run_time FROM apscheduler_jobs")).all()
+        return {str(job_id): datetime.fromtimestamp(when, UTC) if when is not None else None for job_id, when in rows}
 
     # ---- maintenance ------------------------------------------------------------------------
 
@@ -649,7 +1020,9 @@ class Store:
                 )
                 if orphans:
                     problems.append(f"{orphans} article(s) without any URL")
-                unfinished = conn.scalar(select(func.count(Article.id)).where(or_(Article.text == "", Article.content_hash == "")))
+                unfinished = conn.scalar(
+                    select(func.count(Article.id)).where(or_(Article.text == "", Article.content_hash == ""))
+                )
                 if unfinished:
                     problems.append(f"{unfinished} article(s) without text or hash")
         except SQLAlchemyError as exc:
@@ -659,3 +1032,62 @@ class Store:
 
 def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# ---- review side: what the sidebar and the sources page show ----------------------------------
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Counts per value for the inbox's filters."""
+
+    labels: dict[str, int]
+    sources: dict[str, int]
+    countries: dict[str, int]  # ISO 3166 alpha-2 destination -> items
+    officials: dict[str, int]
+    reviewed: int
+    unreviewed: int
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    """A feed, sitemap or listing of a source and its last outcome."""
+
+    url: str
+    last_status: int | None
+    last_fetched: datetime | None
+    last_error: str | None
+    failures: int  # consecutive
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    name: str
+    health: Health | None  # None until the scheduler has run the source
+    items: int
+    relevant: int
+    last_item: datetime | None
+    entry_points: tuple[EntryPoint, ...]
+    failure_reasons: dict[str, int]  # reason -> count over the last days, most frequent first
+    recent_failures: tuple[StoredFailure, ...]
+
+    @property
+    def status(self) -> str:
+        """ "failing", "ok" or "unknown" (never run by the scheduler, no entry point fetched)."""
+        if (self.health and self.health.consecutive_failures) or any(e.failures for e in self.entry_points):
+            return "failing"
+        if (self.health and self.health.last_success) or self.entry_points:
+            return "ok"
+        return "unknown"
+
+
+def _top(counts: dict[str, int], top: int) -> dict[str, int]:
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:top])
+
+
+def _trip_destinations(trip: dict[str, Any]) -> set[str]:
+    return {str(code).upper() for code in trip.get("destinations") or [] if code}
+
+
+def _trip_officials(trip: dict[str, Any]) -> set[str]:
+    return {str(o["name"]) for o in trip.get("officials") or [] if isinstance(o, dict) and o.get("name")}

@@ -124,6 +124,7 @@ def test_metadata(article: dict[str, object]) -> None:
         "sitename": "The Harbour Gazette",
         "description": "The interior minister began a two-day visit to Portugal.",
         "canonical": "https://gazette.example/world/2024/05/14/minister-lisbon",
+        "amphtml": None,
         "image": "https://gazette.example/img/lisbon.jpg",
     }
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import inspect
 
-from crawler.items import ArticleItem, FeedEntry, FetchFailure
+from crawler.items import ArticleItem, FetchFailure
 from storage import migrate
 from storage.errors import StorageError
 from storage.models import Base
@@ -88,7 +88,9 @@ def test_failures_and_feed_state(db_url: str) -> None:
         store.record_failure(FetchFailure("https://a.example/x", "wire", "http-404", "gone", 404), run)
         rows = store.failures(run_id=run)
         assert [(f.reason, f.status, f.url) for f in rows] == [("http-404", 404, "https://a.example/x")]
-        store.save_feed_state("https://a.example/rss", "wire", status=200, etag='"abc"', last_modified="Tue, 20 Oct 2026 08:00:00 GMT")
+        store.save_feed_state(
+            "https://a.example/rss", "wire", status=200, etag='"abc"', last_modified="Tue, 20 Oct 2026 08:00:00 GMT"
+        )
         validators = store.feed_validators("https://a.example/rss")
         assert validators is not None and validators.etag == '"abc"'
         store.save_feed_state("https://a.example/rss", "wire", status=304)
@@ -100,18 +102,37 @@ def test_failures_and_feed_state(db_url: str) -> None:
 
 
 def test_list_orders_relevant_first_and_filters(db_url: str) -> None:
-    relevant = {"relevance": "relevant", "score": 3.0, "evidence": [], "trip": {"officials": [{"name": "To Lam"}], "destinations": ["LA"]}}
+    relevant = {
+        "relevance": "relevant",
+        "score": 3.0,
+        "evidence": [],
+        "trip": {"officials": [{"name": "To Lam"}], "destinations": ["LA"]},
+    }
     with Store.open(db_url) as store:
-        old_rel = store.save_article(article("https://a.example/1", "trip to Vientiane", classification=relevant, published=T0))
+        old_rel = store.save_article(
+            article("https://a.example/1", "trip to Vientiane", classification=relevant, published=T0)
+        )
         new_irr = store.save_article(
-            article("https://a.example/2", "budget speech", classification={"relevance": "irrelevant"}, published=T0 + timedelta(days=1))
+            article(
+                "https://a.example/2",
+                "budget speech",
+                classification={"relevance": "irrelevant"},
+                published=T0 + timedelta(days=1),
+            )
         )
         assert [i.id for i in store.list_items()] == [old_rel.article_id]
-        assert [i.id for i in store.list_items(ItemFilter(include_all=True))] == [old_rel.article_id, new_irr.article_id]
-        assert [i.id for i in store.list_items(ItemFilter(search="vientiane", include_all=True))] == [old_rel.article_id]
+        assert [i.id for i in store.list_items(ItemFilter(include_all=True))] == [
+            old_rel.article_id,
+            new_irr.article_id,
+        ]
+        assert [i.id for i in store.list_items(ItemFilter(search="vientiane", include_all=True))] == [
+            old_rel.article_id
+        ]
         assert [i.id for i in store.list_items(ItemFilter(country="la"))] == [old_rel.article_id]
         assert store.list_items(ItemFilter(search="100%_ sure", include_all=True)) == []
-        assert [i.id for i in store.list_items(ItemFilter(since=T0 + timedelta(hours=1), include_all=True))] == [new_irr.article_id]
+        assert [i.id for i in store.list_items(ItemFilter(since=T0 + timedelta(hours=1), include_all=True))] == [
+            new_irr.article_id
+        ]
 
 
 def test_analyst_marks_survive_reclassification(db_url: str) -> None:

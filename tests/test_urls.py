@@ -42,7 +42,10 @@ urls = st.builds(
     lambda host, path, params, frag: f"https://{host}/{path}?{'&'.join(f'{k}={v}' for k, v in params)}#{frag}",
     st.sampled_from(["Example.com", "news.example.org", "WWW.example.net:8443"]),
     st.text(alphabet="abcxyz/-_0123", max_size=20),
-    st.lists(st.tuples(st.sampled_from(["utm_source", "id", "page", "fbclid", "q"]), st.text("abc12", max_size=4)), max_size=4),
+    st.lists(
+        st.tuples(st.sampled_from(["utm_source", "id", "page", "fbclid", "q"]), st.text("abc12", max_size=4)),
+        max_size=4,
+    ),
     st.text("abc", max_size=5),
 )
 

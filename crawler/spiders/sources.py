@@ -83,7 +83,13 @@ class SourceSpider(scrapy.Spider):
             callback=callback,
             errback=self.on_error,
             dont_filter=True,
-            meta={"source": source.name, "entry_point": True, "handle_httpstatus_list": [304], **meta},
+            meta={
+                "asked_url": url,
+                "source": source.name,
+                "entry_point": True,
+                "handle_httpstatus_list": [304],
+                **meta,
+            },
         )
 
     # ---- entry points -----------------------------------------------------------------------
@@ -157,6 +163,7 @@ class SourceSpider(scrapy.Spider):
                 # Our own seen-set and SeenUrlMiddleware dedupe; the dupefilter would hide redirect loops.
                 dont_filter=True,
                 meta={
+                    "asked_url": url,
                     "source": source,
                     "entry": entry,
                     "article": True,
@@ -187,6 +194,7 @@ class SourceSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> Iterator[FetchFailure]:
         request = failure.request  # type: ignore[attr-defined]
-        yield failure_from_twisted(
-            failure, request.url, request.meta.get("source", ""), bool(request.meta.get("entry_point"))
-        )
+        # After redirects, report the URL the crawl asked for, not the last hop.
+        url = request.meta.get("asked_url") or request.url
+        source, entry_point = request.meta.get("source", ""), bool(request.meta.get("entry_point"))
+        yield failure_from_twisted(failure, url, source, entry_point)
