@@ -6,6 +6,7 @@ import functools
 import logging
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -474,7 +475,7 @@ def export(fmt: str, out: Path | None, db: str | None, **kwargs: Any) -> None:
             with out.open("w", encoding="utf-8", newline="") as handle:
                 count = WRITERS[fmt](store.iter_items(flt), handle)
         else:
-            count = WRITERS[fmt](store.iter_items(flt), click.get_text_stream("stdout"))
+            count = WRITERS[fmt](store.iter_items(flt), sys.stdout)
     click.echo(f"Exported {count} item(s){f' to {out}' if out else ''}.", err=True)
 
 
@@ -535,6 +536,73 @@ def demo(ctx: click.Context, db: str, config_out: Path, keep_serving: bool) -> N
                     time.sleep(3600)
             except KeyboardInterrupt:
                 pass
+
+
+@cli.command()
+@filter_options
+@config_option
+@db_option
+@translate_errors
+def reclassify(config: Path | None, db: str | None, **kwargs: Any) -> None:
+    """Label stored items again after watchlist.yaml changed; nothing is fetched.
+
+    Every matching item is classified again (all labels, not only relevant ones);
+    an analyst's own mark is kept. Prints each item whose label changed.
+
+    \b
+    Example:
+      tripwatch reclassify                  # every stored item
+      tripwatch reclassify --since 30d --source harbour-times
+    """
+    from config.watchlist import load_watchlist
+    from crawler.maintenance import reclassify as run_reclassify
+
+    watchlist = load_watchlist(config_dir(config) / "watchlist.yaml")
+    flt = replace(build_filter(kwargs), include_all=True)
+    with open_store(db) as store:
+        total = store.count_items(flt)
+        changes = run_reclassify(store, watchlist, flt)
+    for change in changes:
+        click.echo(f"{change.item_id:>6}  {change.before or 'unclassified'} -> {change.after}")
+    click.echo(f"Classified {total} item(s); {len(changes)} label(s) changed.", err=True)
+
+
+@cli.command()
+@filter_options
+@config_option
+@db_option
+@translate_errors
+def reextract(config: Path | None, db: str | None, **kwargs: Any) -> None:
+    """Extract stored items again from their stored HTML (after an upgrade); nothing is fetched.
+
+    Text, title, author, date and language are redone with the current extraction
+    settings, then the item is classified again.
+
+    \b
+    Example:
+      tripwatch reextract --source harbour-times
+    """
+    from config.watchlist import load_watchlist
+    from crawler.maintenance import reextract as run_reextract
+    from crawler.runner import crawl_settings
+    from pipelines.extract import ExtractOptions
+
+    settings = crawl_settings()
+    options = ExtractOptions(
+        fast=settings.getbool("EXTRACT_FAST"),
+        favor_precision=settings.getbool("EXTRACT_FAVOR_PRECISION"),
+        favor_recall=settings.getbool("EXTRACT_FAVOR_RECALL"),
+        include_comments=settings.getbool("EXTRACT_INCLUDE_COMMENTS"),
+        include_tables=settings.getbool("EXTRACT_INCLUDE_TABLES"),
+    )
+    watchlist = load_watchlist(config_dir(config) / "watchlist.yaml")
+    flt = replace(build_filter(kwargs), include_all=True)
+    with open_store(db) as store:
+        outcome = run_reextract(
+            store, watchlist, flt, options, settings.getint("EXTRACT_MIN_CHARS"), settings.getint("DEDUP_NUM_PERM")
+        )
+    summary = ", ".join(f"{count} {what}" for what, count in sorted(outcome.items())) or "no items"
+    click.echo(f"Re-extracted: {summary}.")
 
 
 # ---- database ---------------------------------------------------------------------------------

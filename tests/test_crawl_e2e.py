@@ -147,6 +147,20 @@ def test_titles_dates_and_languages_match_the_gold(crawled: Crawled) -> None:
     assert not wrong, wrong
 
 
+def test_relevant_items_are_labelled_with_their_destinations(crawled: Crawled) -> None:
+    gold_by_url = {page.url(crawled.web): page for page in gold_pages()}
+    truth = {item.id: gold_by_url[item.url] for item in crawled.items}
+    predicted = {item.id for item in crawled.items if item.relevance == "relevant"}
+    relevant = {item_id for item_id, page in truth.items() if page.relevant}
+    hits = predicted & relevant
+    precision, recall = len(hits) / max(len(predicted), 1), len(hits) / max(len(relevant), 1)
+    print(f"\nfixture web: precision {precision:.2f}, recall {recall:.2f} over {len(truth)} items")
+    assert precision >= 0.9 and recall >= 0.9, (sorted(predicted - relevant), sorted(relevant - predicted))
+    for item in crawled.items:
+        if item.id in hits:
+            assert set(truth[item.id].destinations) <= set((item.trip or {}).get("destinations", [])), item.title
+
+
 def test_disallowed_urls_are_never_requested(crawled: Crawled) -> None:
     forbidden = [e for e in expectations() if e.get("never_requested")]
     assert forbidden
