@@ -111,6 +111,50 @@ def test_every_story_is_stored_exactly_once(crawled: Crawled) -> None:
     assert len(crawled.items) == len(by_story), "items that match no gold story"
 
 
+COPY_KINDS = sorted({page.variant for page in gold_pages()} - {"original"})
+FAMILIES = {"latin": ("en", "vi"), "cjk": ("zh", "ja")}
+
+
+def _original_item(crawled: Crawled, story: str) -> StoredArticle:
+    (original,) = [p for p in gold_pages() if p.story == story and p.variant == "original"]
+    item = crawled.item_for_url(original.url(crawled.web))
+    assert item is not None, f"story {story}: its original is not stored"
+    return item
+
+
+@pytest.mark.parametrize("kind", COPY_KINDS)
+def test_each_kind_of_copy_joins_its_original(crawled: Crawled, kind: str) -> None:
+    pages = [p for p in gold_pages() if p.variant == kind]
+    for page in pages:
+        item = crawled.item_for_url(page.url(crawled.web))
+        if item is None and page.path not in crawled.web.paths_requested(page.outlet):
+            continue  # a print version is linked only as "Print": not fetched, nothing to join
+        assert item is not None and item.id == _original_item(crawled, page.story).id, page.path
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_copies_join_and_different_stories_stay_apart_in_each_language_family(crawled: Crawled, family: str) -> None:
+    pages = [p for p in gold_pages() if p.language in FAMILIES[family]]
+    copies = [p for p in pages if p.variant != "original" and p.variant != "print"]
+    assert copies, f"the fixture web has no copies in the {family} family"
+    for page in copies:
+        item = crawled.item_for_url(page.url(crawled.web))
+        assert item is not None and item.id == _original_item(crawled, page.story).id, page.path
+    originals_of_family = [p for p in pages if p.variant == "original"]
+    ids = [_original_item(crawled, p.story).id for p in originals_of_family]
+    assert len(ids) == len(set(ids)), "two different stories were merged"
+
+
+@pytest.mark.parametrize("kind", ["tracking", "fragment"])
+def test_url_variants_lead_to_one_item(crawled: Crawled, kind: str) -> None:
+    variants = [e for e in expectations() if e.get("kind") == "url-variant" and e.get("reason") == kind]
+    assert variants
+    for entry in variants:
+        url = canonical_url(crawled.web.base_url(entry["outlet"]) + entry["path"])
+        assert "utm_" not in url and "fbclid" not in url and "#" not in url
+        assert crawled.item_for_url(url) is not None, entry["path"]
+
+
 def test_clean_text_matches_the_gold_and_carries_no_boilerplate(crawled: Crawled) -> None:
     gold_by_url = {page.url(crawled.web): page for page in gold_pages()}
     scores = {}
