@@ -180,10 +180,23 @@ def failed_sources(run: RunRecord) -> list[str]:
     metavar="NAME=VALUE",
     help="Override a Scrapy or tripwatch setting (repeatable).",
 )
+@click.option(
+    "--redis",
+    "redis_url",
+    envvar="TRIPWATCH_REDIS_URL",
+    help="Share this crawl with other workers through Redis (scrapy-redis) [env TRIPWATCH_REDIS_URL].",
+)
+@click.option("--batch", help="With --redis: the name all workers of one crawl share, e.g. 2026-11-22T06.")
 @click.pass_context
 @translate_errors
 def crawl(
-    ctx: click.Context, sources: tuple[str, ...], config: Path | None, db: str | None, settings: tuple[str, ...]
+    ctx: click.Context,
+    sources: tuple[str, ...],
+    config: Path | None,
+    db: str | None,
+    settings: tuple[str, ...],
+    redis_url: str | None,
+    batch: str | None,
 ) -> None:
     """Crawl the named sources once (all enabled sources when none is named).
 
@@ -196,7 +209,9 @@ def crawl(
       tripwatch crawl                         # every source in config/sources.yaml
       tripwatch crawl harbour-times --db sqlite:///data/test.db
       tripwatch crawl --set DOWNLOAD_DELAY=2 --set CONCURRENT_REQUESTS_PER_DOMAIN=1
+      tripwatch crawl --db postgresql://db-host/tripwatch --redis redis://queue-host:6379/0 --batch 2026-11-22T06
     """
+    from crawler.distributed import redis_settings
     from crawler.runner import crawl_in_process
 
     chosen = select_sources(load_config(config), sources)
@@ -204,7 +219,18 @@ def crawl(
         raise ConfigProblem("no enabled source to crawl; add one to sources.yaml or name one")
     with open_store(db):  # creates and migrates the database before the crawl opens it
         pass
-    overrides = crawl_overrides(config, db, ctx.obj["verbose"], parse_set_options(settings))
+    extra: dict[str, Any] = {}
+    if redis_url:
+        if not batch:
+            raise ConfigProblem(
+                "--redis needs --batch NAME, the same for every worker of this crawl, e.g. --batch 2026-11-22T06"
+            )
+        try:
+            extra = redis_settings(redis_url, batch)
+        except ValueError as exc:
+            raise ConfigProblem(str(exc)) from exc
+    extra.update(parse_set_options(settings))
+    overrides = crawl_overrides(config, db, ctx.obj["verbose"], extra)
     click.echo(f"Crawling {len(chosen)} source(s): {', '.join(s.name for s in chosen)}", err=True)
     run_id = crawl_in_process([s.name for s in chosen], overrides)
     report_run(db, run_id, [s.name for s in chosen])

@@ -62,6 +62,10 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 900,
 }
 
+# ---- scale-out (crawler/distributed.py) ----------------------------------------------------
+# True when the scheduler is shared through Redis: requests then go through its duplicate filter.
+DISTRIBUTED = False
+
 # ---- crawl ----------------------------------------------------------------------------------
 # Listings: links whose text is shorter than this are navigation, not articles (heuristic mode).
 LISTING_MIN_LINK_CHARS = 20

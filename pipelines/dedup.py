@@ -520,10 +520,10 @@ def is_near_duplicate_text(a: str, b: str, settings: DedupSettings) -> bool:
 class DedupPipeline:
     """Marks an item that repeats a stored article (same text, or a near-duplicate copy).
 
-    The decision needs the store (exact hashes) and the index of stored signatures, which is
-    rebuilt from the store on start, so a restart changes no decision. Items reach this stage
-    and the store one at a time (both are synchronous stages), so an article stored a moment
-    ago is in the index before the next item is judged.
+    The decision needs the store (exact hashes) and the index of stored signatures. Before
+    each decision the index takes in the articles stored since it last looked, by this crawl
+    or by another process writing to the same database (a scheduled crawl, a scale-out
+    worker); built from the store, it gives the same answers after a restart.
     """
 
     def __init__(self, database_url: str, settings: DedupSettings, stats: StatsCollector) -> None:
@@ -532,7 +532,8 @@ class DedupPipeline:
         self.stats = stats
         self.store: Store | None = None
         self.index = NearDuplicateIndex(settings)
-        self._pending: list[ArticleItem] = []  # judged new, waiting for the store to give them an id
+        self.last_indexed_id = 0
+        self._updated: list[ArticleItem] = []  # stored articles whose text may have changed
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -543,7 +544,20 @@ class DedupPipeline:
 
     def open_spider(self) -> None:
         self.store = Store.open(self.database_url, migrate_schema=False)
-        for article_id, signature in self.store.iter_signatures():
+        self._catch_up()
+        self.stats.set_value("dedup/index_size", len(self.index))
+
+    def close_spider(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+    def _catch_up(self) -> None:
+        """Index the articles stored since the last look, and the new texts of updated ones."""
+        assert self.store is not None
+        for article_id, signature in self.store.iter_signatures(after_id=self.last_indexed_id):
+            self.last_indexed_id = article_id
+            if article_id in self.index:
+                continue
             try:
                 self.index.add(article_id, signature)
             except SignatureError:
@@ -551,26 +565,17 @@ class DedupPipeline:
                 fresh = text_signature(self.store.article_text(article_id), self.settings.num_perm)
                 self.store.update_extraction(article_id, {"signature": fresh})
                 self.index.add(article_id, fresh)
-        self.stats.set_value("dedup/index_size", len(self.index))
-
-    def close_spider(self) -> None:
-        if self.store is not None:
-            self.store.close()
-
-    def _index_stored(self) -> None:
-        """Signatures of the items the store saved since the last call join the index."""
-        for item in self._pending:
-            if item.article_id is not None and item.duplicate_of is None:
-                if item.article_id in self.index:  # a corrected text replaces the old signature
-                    self.index.remove(item.article_id)
+        for item in self._updated:
+            if item.article_id is not None and item.article_id in self.index:
+                self.index.remove(item.article_id)
                 self.index.add(item.article_id, item.signature)
-        self._pending.clear()
+        self._updated.clear()
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
         assert self.store is not None, "open_spider was not called"
-        self._index_stored()
+        self._catch_up()
         item.content_hash = content_hash(item.text)
         item.signature = text_signature(item.text, self.settings.num_perm)
         known = next((k for k in map(self.store.known_url, [item.canonical_url, *item.urls]) if k), None)
@@ -578,7 +583,7 @@ class DedupPipeline:
             # Seen before: the same article again (maybe corrected), or a known copy.
             item.duplicate_of = known.article_id if known.kind == "copy" else None
             if item.duplicate_of is None:
-                self._pending.append(item)
+                self._updated.append(item)
             return item
         exact = self.store.article_id_by_hash(item.content_hash)
         if exact is not None:
@@ -594,5 +599,4 @@ class DedupPipeline:
                 {"id": match[0], "sim": match[1], "url": item.url},
             )
             return item
-        self._pending.append(item)
         return item

@@ -216,11 +216,13 @@ class Store:
         with self._sessions() as session:
             return session.scalar(select(func.min(Article.id)).where(Article.content_hash == content_hash))
 
-    def iter_signatures(self) -> Iterator[tuple[int, bytes]]:
-        """(id, near-duplicate signature) of every stored article, oldest first."""
+    def iter_signatures(self, after_id: int = 0) -> Iterator[tuple[int, bytes]]:
+        """(id, near-duplicate signature) of the stored articles with a larger id, oldest first."""
         with self._sessions() as session:
             rows = session.execute(
-                select(Article.id, Article.signature).where(Article.signature.is_not(None)).order_by(Article.id)
+                select(Article.id, Article.signature)
+                .where(Article.signature.is_not(None), Article.id > after_id)
+                .order_by(Article.id)
             )
             yield from ((article_id, signature) for article_id, signature in rows)
 
@@ -446,34 +448,34 @@ class Store:
             conditions.append(self._destination_condition(flt.country.upper()))
         return query.where(and_(*conditions)) if conditions else query
 
-    def _trip_elements(self, key: str) -> Any:
-        """The elements of the trip's `key` list, as a table of one column, `value`, to use in EXISTS."""
-        from sqlalchemy import cast, column
+    def _trip_elements(self, key: str) -> tuple[Any, Any]:
+        """The trip's `key` list ("destinations" or "officials") as a table-valued function, and
+        the text of each element (a country code, an official's name)."""
+        from sqlalchemy import Text, cast, column, literal_column
         from sqlalchemy.dialects.postgresql import JSONB
 
         if self.dialect == "postgresql":
-            return func.jsonb_array_elements(cast(Article.trip, JSONB)[key]).table_valued(column("value", JSONB))
-        return func.json_each(Article.trip, f"$.{key}").table_valued("value")
+            elements = func.jsonb_array_elements(cast(Article.trip, JSONB)[key]).table_valued(column("value", JSONB))
+            if key == "officials":
+                return elements, elements.c.value.op("->>", return_type=Text)("name")
+            return elements, elements.c.value.op("#>>", return_type=Text)(literal_column("'{}'"))
+        elements = func.json_each(Article.trip, f"$.{key}").table_valued("value")
+        if key == "officials":
+            return elements, func.json_extract(elements.c.value, "$.name")
+        return elements, elements.c.value
 
     def _destination_condition(self, code: str) -> Any:
         """A destination, not any code in the trip: the official's own country is no destination."""
-        from sqlalchemy import Text, exists, literal_column
+        from sqlalchemy import exists, literal_column
 
-        places = self._trip_elements("destinations")
-        value = places.c.value
-        if self.dialect == "postgresql":  # each element is a jsonb string; #>> '{}' gives its text
-            value = value.op("#>>", return_type=Text)(literal_column("'{}'"))
+        places, value = self._trip_elements("destinations")
         return exists(select(literal_column("1")).select_from(places).where(value == code))
 
     def _official_condition(self, name: str) -> Any:
         """An official whose name holds `name` (case-insensitive), not an office or a counterpart."""
-        from sqlalchemy import Text, exists, literal_column
+        from sqlalchemy import exists, literal_column
 
-        people = self._trip_elements("officials")
-        if self.dialect == "postgresql":
-            official = people.c.value.op("->>", return_type=Text)("name")
-        else:
-            official = func.json_extract(people.c.value, "$.name")
+        people, official = self._trip_elements("officials")
         pattern = f"%{_escape_like(name)}%"
         return exists(select(literal_column("1")).select_from(people).where(official.ilike(pattern, escape="\\")))
 
@@ -779,14 +781,15 @@ class Store:
         return {key: int(count) for key, count in session.execute(query) if key is not None}
 
     def _trip_tally(self, session: Session, flt: ItemFilter, field: str) -> dict[str, int]:
-        from collections import Counter
+        """Items per destination or official name, counted by the database from the trip JSON."""
+        from sqlalchemy import literal_column
 
-        # Officials and destinations live in the trip JSON: count them here, portably, not in SQL.
-        tally: Counter[str] = Counter()
-        for trip in session.scalars(self._apply_filter(select(Article.trip), flt)):
-            if isinstance(trip, dict):
-                tally.update(_trip_destinations(trip) if field == "destinations" else _trip_officials(trip))
-        return dict(tally)
+        elements, value = self._trip_elements(field)
+        counted = select(value, func.count(func.distinct(Article.id))).select_from(Article)
+        # The function reads the row's own trip: a lateral join, true for every element.
+        counted = counted.join(elements, literal_column("1") == 1)
+        query = self._apply_filter(counted, flt).where(value.is_not(None)).group_by(value)
+        return {str(key): int(count) for key, count in session.execute(query) if key}
 
     def sources_summary(self, *, recent: int = 10, days: int = 7, now: datetime | None = None) -> list[SourceSummary]:
         """Every source the database knows of: scheduler health, entry points, items, failures by reason."""
@@ -1083,11 +1086,3 @@ class SourceSummary:
 
 def _top(counts: dict[str, int], top: int) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:top])
-
-
-def _trip_destinations(trip: dict[str, Any]) -> set[str]:
-    return {str(code).upper() for code in trip.get("destinations") or [] if code}
-
-
-def _trip_officials(trip: dict[str, Any]) -> set[str]:
-    return {str(o["name"]) for o in trip.get("officials") or [] if isinstance(o, dict) and o.get("name")}

@@ -36,10 +36,14 @@ class SourceSpider(scrapy.Spider):
     #: Which entry-point kinds this spider follows; subclasses narrow it.
     kinds: ClassVar[tuple[str, ...]] = ("feeds", "sitemaps", "listings")
 
-    def __init__(self, sources: tuple[Source, ...] = (), listing_min_chars: int = 20, **kwargs: Any) -> None:
+    def __init__(
+        self, sources: tuple[Source, ...] = (), listing_min_chars: int = 20, distributed: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.selected = sources
         self.listing_min_chars = listing_min_chars
+        # Alone, our seen-set dedupes (and redirect loops stay visible); shared, Redis's filter does.
+        self.dont_filter = not distributed
         self._requested: set[str] = set()  # canonical article URLs already requested in this run
 
     @classmethod
@@ -52,6 +56,7 @@ class SourceSpider(scrapy.Spider):
             *args,
             sources=sources,
             listing_min_chars=crawler.settings.getint("LISTING_MIN_LINK_CHARS"),
+            distributed=crawler.settings.getbool("DISTRIBUTED"),
             **kwargs,
         )
         return spider
@@ -82,7 +87,7 @@ class SourceSpider(scrapy.Spider):
             url,
             callback=callback,
             errback=self.on_error,
-            dont_filter=True,
+            dont_filter=self.dont_filter,
             meta={
                 "asked_url": url,
                 "source": source.name,
@@ -161,7 +166,7 @@ class SourceSpider(scrapy.Spider):
                 callback=self.parse_article,
                 errback=self.on_error,
                 # Our own seen-set and SeenUrlMiddleware dedupe; the dupefilter would hide redirect loops.
-                dont_filter=True,
+                dont_filter=self.dont_filter,
                 meta={
                     "asked_url": url,
                     "source": source,
