@@ -979,7 +979,7 @@ MARK_ACTIONS: dict[str, dict[str, Any]] = {
 
 @items.command("mark")
 @click.argument("item_id", type=int)
-@click.argument("action", type=click.Choice(list(MARK_ACTIONS)), required=False)
+@click.argument("action", type=click.Choice(list(MARK_ACTIONS)), required=False, metavar="[ACTION]")
 @click.option("--note", help='Attach a note to the item ("" removes it).')
 @db_option
 @translate_errors

@@ -84,9 +84,7 @@ def write_csv(items: Iterable[StoredArticle], out: TextIO) -> int:
         record = item_record(item)
         record["officials"] = "; ".join(n for n in record["officials"] if n)
         record["destinations"] = " ".join(record["destinations"])
-        record["also_published_at"] = " ".join(
-            c["url"] for c in record["also_published_at"]
-        )
+        record["also_published_at"] = " ".join(c["url"] for c in record["also_published_at"])
         writer.writerow(record)
         count += 1
     return count

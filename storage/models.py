@@ -26,25 +26,17 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(
-        self, value: datetime | None, dialect: Any
-    ) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError(
-                f"naive datetime {value!r} given to the store; pass an aware datetime"
-            )
+            raise ValueError(f"naive datetime {value!r} given to the store; pass an aware datetime")
         return value.astimezone(UTC)
 
-    def process_result_value(
-        self, value: datetime | None, dialect: Any
-    ) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
-        return (
-            value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-        )
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -68,15 +60,9 @@ class Article(Base):
     summary: Mapped[str | None] = mapped_column(Text)  # from the feed entry
     text: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
-    signature: Mapped[bytes | None] = mapped_column(
-        LargeBinary
-    )  # near-duplicate MinHash
-    html_z: Mapped[bytes | None] = mapped_column(
-        LargeBinary
-    )  # raw HTML, zlib-compressed
-    entry_updated: Mapped[datetime | None] = mapped_column(
-        UTCDateTime
-    )  # the feed's "updated" when fetched
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)  # near-duplicate MinHash
+    html_z: Mapped[bytes | None] = mapped_column(LargeBinary)  # raw HTML, zlib-compressed
+    entry_updated: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the feed's "updated" when fetched
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -99,9 +85,7 @@ class ArticleUrl(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     url: Mapped[str] = mapped_column(String(2048), unique=True)  # canonical form
-    article_id: Mapped[int] = mapped_column(
-        ForeignKey("articles.id", ondelete="CASCADE"), index=True
-    )
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
     source: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16))  # "article" | "variant" | "copy"
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -113,9 +97,7 @@ class ArticleRevision(Base):
     __tablename__ = "article_revisions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    article_id: Mapped[int] = mapped_column(
-        ForeignKey("articles.id", ondelete="CASCADE"), index=True
-    )
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
     previous_hash: Mapped[str] = mapped_column(String(64))
     new_hash: Mapped[str] = mapped_column(String(64))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -162,9 +144,7 @@ class CrawlRun(Base):
     sources: Mapped[list[str]] = mapped_column(JSON)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(
-        String(16)
-    )  # running | finished | failed | killed
+    status: Mapped[str] = mapped_column(String(16))  # running | finished | failed | killed
     finish_reason: Mapped[str | None] = mapped_column(String(64))
     stats: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 

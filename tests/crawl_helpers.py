@@ -86,7 +86,13 @@ def crawl_args(config_dir: Path, db_url: str, *extra: str) -> list[str]:
 def run_crawl(config_dir: Path, db_url: str, *extra: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.run(
-        crawl_args(config_dir, db_url, *extra), cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout, check=False
+        crawl_args(config_dir, db_url, *extra),
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 

@@ -56,8 +56,14 @@ def test_the_documented_example_loads_into_typed_objects(tmp_path: Path) -> None
     ("text", "expected"),
     [
         (GOOD.replace("every: 30m", "every: 5x"), 'sources.yaml: source "example-daily" field "schedule.every"'),
-        (GOOD.replace("feeds: [https://example.com/rss.xml]", "feedz: [https://example.com/rss.xml]"), 'field "feedz": unknown key'),
-        (GOOD.replace("https://wire.example.org/atom.xml", "ftp://wire/atom.xml"), 'source "wire" field "feeds": \'ftp://wire/atom.xml\' is not an http(s) URL'),
+        (
+            GOOD.replace("feeds: [https://example.com/rss.xml]", "feedz: [https://example.com/rss.xml]"),
+            'field "feedz": unknown key',
+        ),
+        (
+            GOOD.replace("https://wire.example.org/atom.xml", "ftp://wire/atom.xml"),
+            'source "wire" field "feeds": \'ftp://wire/atom.xml\' is not an http(s) URL',
+        ),
         (GOOD.replace("name: wire", "name: example-daily"), 'source "example-daily" field "name": duplicate name'),
         (GOOD.replace('{cron: "*/30 * * * *"}', '{cron: "every day"}'), 'source "wire" field "schedule.cron"'),
         (GOOD.replace('{cron: "*/30 * * * *"}', '{every: 1h, cron: "* * * * *"}'), "exactly one of"),

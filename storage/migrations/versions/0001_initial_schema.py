@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -50,18 +49,10 @@ def upgrade() -> None:
         sa.UniqueConstraint("canonical_url"),
     )
     with op.batch_alter_table("articles", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_articles_content_hash"), ["content_hash"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_articles_published"), ["published"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_articles_relevance"), ["relevance"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_articles_source"), ["source"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_articles_content_hash"), ["content_hash"], unique=False)
+        batch_op.create_index(batch_op.f("ix_articles_published"), ["published"], unique=False)
+        batch_op.create_index(batch_op.f("ix_articles_relevance"), ["relevance"], unique=False)
+        batch_op.create_index(batch_op.f("ix_articles_source"), ["source"], unique=False)
 
     op.create_table(
         "crawl_runs",
@@ -88,9 +79,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("failures", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_failures_run_id"), ["run_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_failures_run_id"), ["run_id"], unique=False)
         batch_op.create_index("ix_failures_source_at", ["source", "at"], unique=False)
         batch_op.create_index(batch_op.f("ix_failures_url"), ["url"], unique=False)
 
@@ -128,9 +117,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("article_revisions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_article_revisions_article_id"), ["article_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_article_revisions_article_id"), ["article_id"], unique=False)
 
     op.create_table(
         "article_urls",
@@ -145,9 +132,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("url"),
     )
     with op.batch_alter_table("article_urls", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_article_urls_article_id"), ["article_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_article_urls_article_id"), ["article_id"], unique=False)
 
 
 def downgrade() -> None:
