@@ -41,7 +41,8 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
         headers["content-type"] = content_type
     parsed = feedparser.parse(body, response_headers=headers, resolve_relative_uris=True, sanitize_html=True)
     warning = None
-    if parsed.get("bozo"):
+    # A feed served as text/html (or with no type) is common and harmless: not ill-formed.
+    if parsed.get("bozo") and not isinstance(parsed.bozo_exception, feedparser.NonXMLContentType):
         warning = f"{type(parsed.bozo_exception).__name__}: {parsed.bozo_exception}"
     entries = []
     feed_language = (parsed.feed.get("language") or "").split("-")[0].lower() or None
@@ -57,7 +58,8 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
                 summary=summary,
                 author=raw.get("author"),
                 published=_struct_to_datetime(raw.get("published_parsed")),
-                updated=_struct_to_datetime(raw.get("updated_parsed")),
+                # dict.get: feedparser maps a missing updated_parsed to published_parsed (and warns).
+                updated=_struct_to_datetime(dict.get(raw, "updated_parsed")),
                 language=feed_language,
             )
         )

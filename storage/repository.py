@@ -189,11 +189,10 @@ class Store:
         return self.engine.dialect.name
 
     def _insert(self, model: type[Any]) -> Any:
-        if self.dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        return insert(model)
+        # Both dialects' INSERT has ON CONFLICT; the generic one has not.
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(model)
 
     # ---- crawl side -------------------------------------------------------------------------
 
@@ -224,7 +223,7 @@ class Store:
                 .where(Article.signature.is_not(None), Article.id > after_id)
                 .order_by(Article.id)
             )
-            yield from ((article_id, signature) for article_id, signature in rows)
+            yield from ((article_id, signature) for article_id, signature in rows if signature is not None)
 
     def article_text(self, article_id: int) -> str:
         with self._sessions() as session:
@@ -249,7 +248,9 @@ class Store:
                     .returning(Article.id)
                 )
                 if article_id is None:  # another process stored it a moment ago
-                    article_id = session.scalar(select(Article.id).where(Article.canonical_url == item.canonical_url))
+                    article_id = session.scalars(
+                        select(Article.id).where(Article.canonical_url == item.canonical_url)
+                    ).one()
                     outcome = self._update_article(session, article_id, item, now)
             else:
                 outcome = self._update_article(session, article_id, item, now)

@@ -176,3 +176,31 @@ def test_scrapy_crawl_works_from_the_repo_root(tmp_path: Path) -> None:
     listed = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=REPO, capture_output=True, text=True, check=False)
     assert listed.returncode == 0, listed.stderr
     assert set(listed.stdout.split()) >= {"sources", "feeds", "sitemaps", "listings"}
+
+
+def test_sources_check_requests_each_entry_point_once_and_flags_the_broken_one(tmp_path: Path) -> None:
+    from demo.server import FixtureWeb
+    from tests.crawl_helpers import write_config
+
+    with FixtureWeb() as web:
+        config = write_config(web, tmp_path / "config")
+        result = CliRunner().invoke(cli, ["sources", "check", "--config", str(config)])
+        entry_requests = [r.path for r in web.request_log()]
+    assert result.exit_code == 1 and result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    lines = result.output.splitlines()
+    assert any(line.startswith("BAD") and "/feeds/world.xml" in line for line in lines), result.output
+    assert any(line.startswith("ok") and "/atom.xml" in line and "entries" in line for line in lines)
+    assert any(line.startswith("ok") and "/sitemap_index.xml" in line and "child sitemaps" in line for line in lines)
+    assert sorted(entry_requests) == sorted(set(entry_requests)), "each entry point once"
+
+
+def test_sources_list_shows_entry_points_and_schedules(tmp_path: Path) -> None:
+    config = write_sources(
+        tmp_path / "cfg",
+        "sources:\n  - name: wire\n    feeds: [https://a.example/rss]\n    schedule: {cron: '*/20 * * * *'}\n",
+    )
+    result = CliRunner().invoke(cli, ["sources", "list", "--config", str(config)])
+    assert result.exit_code == 0
+    assert "wire  [cron */20 * * * *]" in result.output and "feed     https://a.example/rss" in result.output

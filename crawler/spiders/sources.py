@@ -104,7 +104,7 @@ class SourceSpider(scrapy.Spider):
         if response.status == 304:
             self.crawler.stats.inc_value(f"source/{source}/not_modified")
             return
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1") or None
         try:
             feed = parse_feed(response.body, response.url, content_type)
         except FeedParseError as exc:
@@ -181,7 +181,7 @@ class SourceSpider(scrapy.Spider):
     def parse_article(self, response: Response) -> Iterator[ArticleItem | FetchFailure]:
         source = response.meta["source"]
         self.crawler.stats.inc_value(f"source/{source}/pages")
-        content_type = response.headers.get(b"Content-Type", b"").split(b";")[0].strip().lower()
+        content_type = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
         if not isinstance(response, HtmlResponse) or (content_type and content_type not in HTML_TYPES):
             kind = content_type.decode("latin-1") or "unknown type"
             yield FetchFailure(response.url, source, "not-html", f"the page is {kind}, not HTML", response.status)
