@@ -39,7 +39,7 @@ class CrawlReport:
     def from_crawler(cls, crawler: Crawler) -> Self:
         interval = crawler.settings.getfloat("REPORT_PROGRESS_INTERVAL")
         if interval <= 0:
-            raise NotConfigured("progress reports are off")
+            raise NotConfigured  # progress reports are off (a message would be logged as a warning)
         report = cls(interval, crawler.stats)
         crawler.signals.connect(report.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(report.spider_closed, signal=signals.spider_closed)

@@ -335,8 +335,8 @@ class ChildCrawl:
                 self._error = message.strip()[:500]
             logger.log(
                 level,
-                "[%(sources)s] %(logger)s: %(message)s",
-                {"sources": ",".join(self.sources), "logger": name, "message": message},
+                "[%(sources)s] %(crawl_logger)s: %(line)s",
+                {"sources": ",".join(self.sources), "crawl_logger": name, "line": message},
             )
 
         return handle

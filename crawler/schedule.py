@@ -38,7 +38,6 @@ from apscheduler.triggers.interval import IntervalTrigger
 from config.errors import ConfigError
 from config.sources import Source, load_sources, parse_duration
 from crawler.runner import ChildCrawl, ChildOutcome
-from storage.errors import StorageError
 from storage.repository import Health, RunRecord, Store
 
 if TYPE_CHECKING:
@@ -247,6 +246,13 @@ def run_scheduled_crawl(source_name: str) -> None:
 # ---- the service --------------------------------------------------------------------------------
 
 
+class _JobStore(SQLAlchemyJobStore):  # type: ignore[misc]
+    """APScheduler's table, on the Store's engine; the Store disposes of the engine, not the job store."""
+
+    def shutdown(self) -> None:
+        return  # disposing here would orphan connections still checked out (the scheduler lock's)
+
+
 class _Scheduler(BackgroundScheduler):  # type: ignore[misc]
     """APScheduler 3 looks for due jobs once more after shutdown, fails to submit them to the
     stopped pool (a logged traceback) and moves them on, losing that run. Not here."""
@@ -311,20 +317,15 @@ class SchedulerService:
 
     def start(self) -> None:
         """Lock the database, load the config (a bad one stops here), resume the saved plan."""
-        store = Store.open(self.db_url)
+        self.snapshot = Path(tempfile.mkdtemp(prefix="tripwatch-config-"))
         try:
+            sources = self._load_config()  # a bad config stops here, before the database is touched
+            self.store = store = Store.open(self.db_url)
             store.acquire_scheduler_lock()
-        except StorageError:
-            store.close()
-            raise
-        self.store = store
-        try:
             if _active_service:
                 raise RuntimeError("a scheduler is already running in this process; one process serves one database")
-            self.snapshot = Path(tempfile.mkdtemp(prefix="tripwatch-config-"))
-            sources = self._load_config()
             self.scheduler = _Scheduler(
-                jobstores={"default": SQLAlchemyJobStore(engine=store.engine, tablename=JOBS_TABLE)},
+                jobstores={"default": _JobStore(engine=store.engine, tablename=JOBS_TABLE)},
                 executors={"default": ThreadPoolExecutor(self.settings.max_parallel)},
                 # misfire_grace_time None: a run is never dropped for being late; coalesce: only once.
                 job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
@@ -375,8 +376,10 @@ class SchedulerService:
         if self.store is not None:
             self.store.release_scheduler_lock()
             self.store.close()
+            self.store = None
         if self.snapshot is not None:
             shutil.rmtree(self.snapshot, ignore_errors=True)
+            self.snapshot = None
 
     # -- config ------------------------------------------------------------------------------
 
@@ -407,15 +410,22 @@ class SchedulerService:
         logger.info("Config reloaded (%(reason)s): %(changes)s", {"reason": reason, "changes": changes})
         return True
 
+    def _config_files(self) -> list[Path]:
+        """The files a crawl may read; an editor's hidden and backup files are not among them."""
+        try:
+            paths = sorted(self.config_folder.iterdir())
+        except OSError:
+            return []  # the folder is gone: _load_config says so
+        return [p for p in paths if p.is_file() and not p.name.startswith(".") and not p.name.endswith("~")]
+
     def _stamp(self) -> tuple[tuple[str, int, int], ...]:
         stamps = []
-        for path in sorted(self.config_folder.glob("*")):
+        for path in self._config_files():
             try:
                 stat = path.stat()
             except FileNotFoundError:
                 continue  # removed while we looked
-            if path.is_file():
-                stamps.append((path.name, stat.st_mtime_ns, stat.st_size))
+            stamps.append((path.name, stat.st_mtime_ns, stat.st_size))
         return tuple(stamps)
 
     def _load_config(self) -> tuple[Source, ...]:
@@ -426,9 +436,12 @@ class SchedulerService:
         self._config_stamp = self._stamp()
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.snapshot))
         try:
-            files = [path for path in self.config_folder.iterdir() if path.is_file() and not path.name.startswith(".")]
+            files = self._config_files()
             for path in files:
-                shutil.copy2(path, staging / path.name)
+                try:
+                    shutil.copy2(path, staging / path.name)
+                except OSError as exc:
+                    raise ConfigError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from exc
             sources = load_sources(staging / "sources.yaml")
             if (staging / "watchlist.yaml").is_file():
                 from config.watchlist import load_watchlist
@@ -523,6 +536,8 @@ class SchedulerService:
         overrides = dict(self.child_overrides)
         overrides["CONFIG_DIR"] = str(self.snapshot)
         overrides["REPORT_PROGRESS_INTERVAL"] = 0
+        # Bounds a crawl whose scheduler died (kill -9): Scrapy then closes it by itself.
+        overrides.setdefault("CLOSESPIDER_TIMEOUT", self.settings.run_timeout + self.settings.grace)
         if self.settings.memory_limit_mb:
             overrides.setdefault("MEMUSAGE_ENABLED", True)
             overrides.setdefault("MEMUSAGE_LIMIT_MB", self.settings.memory_limit_mb)
