@@ -36,7 +36,7 @@ from tests.crawl_helpers import (
 pytestmark = pytest.mark.slow
 
 # Past the crawl's 2 s DOWNLOAD_TIMEOUT (crawl_helpers uses the demo settings), however busy the machine.
-SLOW_SECONDS = 4
+SLOW_SECONDS = 6
 
 
 @dataclass
