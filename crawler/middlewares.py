@@ -40,7 +40,7 @@ class FeedStateMiddleware:
         return middleware
 
     def spider_opened(self) -> None:
-        self.store = Store.open(self.database_url, migrate_schema=False)
+        self.store = Store.open(self.database_url)
         self.opened_at = datetime.now(UTC)
 
     def spider_closed(self, reason: str) -> None:
@@ -103,7 +103,7 @@ class SeenUrlMiddleware:
         return middleware
 
     def spider_opened(self) -> None:
-        self.store = Store.open(self.database_url, migrate_schema=False)
+        self.store = Store.open(self.database_url)
 
     def spider_closed(self) -> None:
         if self.store:

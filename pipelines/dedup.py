@@ -543,7 +543,7 @@ class DedupPipeline:
         return cls(crawler.settings["DATABASE_URL"], settings, crawler.stats)
 
     def open_spider(self) -> None:
-        self.store = Store.open(self.database_url, migrate_schema=False)
+        self.store = Store.open(self.database_url)
         self._catch_up()
         self.stats.set_value("dedup/index_size", len(self.index))
 

@@ -54,7 +54,8 @@ class StorePipeline:
         return pipeline
 
     def open_spider(self) -> None:
-        # The first component to open applies migrations; the others open without.
+        # Every component opens with a migration check (one query when up to date, under a lock),
+        # so `scrapy crawl` works on a new database whatever opens first.
         self.store = Store.open(self.database_url)
         # The run record names the sources the spider was asked for.
         sources = list(getattr(self.crawler.spider, "source_names", []))

@@ -45,7 +45,9 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme(path: str, 
     result = CliRunner().invoke(cli, [*path.split(), "--help"])
     assert result.exit_code == 0, result.output
     assert "Example:" in result.output, f"`tripwatch {path} --help` shows no example"
-    assert f"tripwatch {path}" in (REPO / "README.md").read_text(encoding="utf-8"), f"README never shows `tripwatch {path}`"
+    assert f"tripwatch {path}" in (REPO / "README.md").read_text(encoding="utf-8"), (
+        f"README never shows `tripwatch {path}`"
+    )
 
 
 def write_sources(folder: Path, text: str) -> Path:
@@ -55,7 +57,9 @@ def write_sources(folder: Path, text: str) -> Path:
 
 
 def test_a_bad_sources_file_stops_the_crawl_with_one_line_and_exit_code_2(tmp_path: Path) -> None:
-    config = write_sources(tmp_path / "cfg", "sources:\n  - name: x\n    feeds: [https://a.example/rss]\n    schedule: {every: 5x}\n")
+    config = write_sources(
+        tmp_path / "cfg", "sources:\n  - name: x\n    feeds: [https://a.example/rss]\n    schedule: {every: 5x}\n"
+    )
     result = CliRunner().invoke(cli, ["crawl", "--config", str(config), "--db", f"sqlite:///{tmp_path / 'x.db'}"])
     assert result.exit_code == 2
     assert 'sources.yaml: source "x" field "schedule.every"' in result.output
@@ -65,7 +69,9 @@ def test_a_bad_sources_file_stops_the_crawl_with_one_line_and_exit_code_2(tmp_pa
 
 def test_an_unknown_source_name_is_a_usage_error(tmp_path: Path) -> None:
     config = write_sources(tmp_path / "cfg", "sources:\n  - name: wire\n    feeds: [https://a.example/rss]\n")
-    result = CliRunner().invoke(cli, ["crawl", "nope", "--config", str(config), "--db", f"sqlite:///{tmp_path / 'x.db'}"])
+    result = CliRunner().invoke(
+        cli, ["crawl", "nope", "--config", str(config), "--db", f"sqlite:///{tmp_path / 'x.db'}"]
+    )
     assert result.exit_code == 2
     assert "unknown source 'nope'; known: wire" in result.output
 
@@ -88,7 +94,11 @@ def filled_db(sqlite_url: str, config_copy: Path) -> str:
     watchlist = load_watchlist(config_copy / "watchlist.yaml")
     stories = [
         ("https://wire.example/trip", "Vietnam security minister holds talks in Vientiane", TRIP_TEXT),
-        ("https://wire.example/rice", "Rice prices rise", "Rice prices in the Mekong delta rose for a third week. " * 6),
+        (
+            "https://wire.example/rice",
+            "Rice prices rise",
+            "Rice prices in the Mekong delta rose for a third week. " * 6,
+        ),
     ]
     with Store.open(sqlite_url) as store:
         for url, title, text in stories:
@@ -99,7 +109,9 @@ def filled_db(sqlite_url: str, config_copy: Path) -> str:
             item.language = "en"
             item.classification = classify(title, text, item.published, "en", watchlist).as_dict()
             store.save_article(item)
-        copy = ArticleItem(url="https://paper.example/reprint", source="paper", html="", urls=["https://paper.example/reprint"])
+        copy = ArticleItem(
+            url="https://paper.example/reprint", source="paper", html="", urls=["https://paper.example/reprint"]
+        )
         copy.canonical_url = copy.url
         store.add_copy(1, copy)
     return sqlite_url
@@ -173,7 +185,9 @@ def test_reclassify_follows_a_watchlist_edit_and_keeps_the_analysts_mark(filled_
 
 
 def test_scrapy_crawl_works_from_the_repo_root(tmp_path: Path) -> None:
-    listed = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=REPO, capture_output=True, text=True, check=False)
+    listed = subprocess.run(
+        [sys.executable, "-m", "scrapy", "list"], cwd=REPO, capture_output=True, text=True, check=False
+    )
     assert listed.returncode == 0, listed.stderr
     assert set(listed.stdout.split()) >= {"sources", "feeds", "sitemaps", "listings"}
 
@@ -204,3 +218,45 @@ def test_sources_list_shows_entry_points_and_schedules(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["sources", "list", "--config", str(config)])
     assert result.exit_code == 0
     assert "wire  [cron */20 * * * *]" in result.output and "feed     https://a.example/rss" in result.output
+
+
+@pytest.mark.slow
+def test_scrapy_crawl_from_the_repo_root_stores_items_and_a_second_run_adds_none(tmp_path: Path) -> None:
+    import shutil
+
+    from demo.server import FixtureWeb
+    from storage.repository import ItemFilter
+
+    db_url = f"sqlite:///{tmp_path / 'scrapy.db'}"
+    with FixtureWeb(outlets=["lantern-daily"]) as web:
+        config = tmp_path / "config"
+        config.mkdir()
+        shutil.copy(REPO / "config" / "watchlist.yaml", config / "watchlist.yaml")
+        (config / "sources.yaml").write_text(
+            f'sources:\n  - name: lantern-daily\n    feeds: ["{web.base_url("lantern-daily")}/rss/news.xml"]\n',
+            encoding="utf-8",
+        )
+        command = [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "feeds",
+            "-s",
+            f"DATABASE_URL={db_url}",
+            "-s",
+            f"CONFIG_DIR={config}",
+        ]
+        command += ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        first = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=180, check=False)
+        assert first.returncode == 0, first.stderr[-2000:]
+        with Store.open(db_url) as store:
+            stored = store.count_items(ItemFilter(include_all=True))
+        assert stored == 4
+        web.clear_log()
+        second = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=180, check=False)
+        assert second.returncode == 0
+        assert [r.status for r in web.request_log() if r.path == "/rss/news.xml"] == [304]
+        with Store.open(db_url) as store:
+            assert store.count_items(ItemFilter(include_all=True)) == stored
