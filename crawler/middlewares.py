@@ -85,18 +85,29 @@ class SeenUrlMiddleware:
 
     Two exceptions refetch a stored article: the feed or sitemap dates the entry after the
     stored copy (atom:updated, lastmod), or the article is inside its source's refresh window.
+    A URL that failed for good (404, not HTML, ...) is not asked for again for a while either.
     """
 
-    def __init__(self, database_url: str, refresh_hours: float, stats: StatsCollector) -> None:
+    #: Failures that a new request would only repeat; timeouts and 5xx are worth another try.
+    LASTING_FAILURES = ("http-404", "http-410", "not-html", "too-large", "empty-extraction", "robots")
+
+    def __init__(
+        self, database_url: str, refresh_hours: float, stats: StatsCollector, failed_retry_hours: float = 24
+    ) -> None:
         self.database_url = database_url
         self.refresh_hours = refresh_hours
+        self.failed_retry = timedelta(hours=failed_retry_hours)
         self.stats = stats
         self.store: Store | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
         middleware = cls(
-            crawler.settings["DATABASE_URL"], crawler.settings.getfloat("SEEN_REFRESH_HOURS"), crawler.stats
+            settings["DATABASE_URL"],
+            settings.getfloat("SEEN_REFRESH_HOURS"),
+            crawler.stats,
+            settings.getfloat("SEEN_FAILED_RETRY_HOURS"),
         )
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
@@ -112,8 +123,15 @@ class SeenUrlMiddleware:
     def _keep(self, request: Any) -> bool:
         if not isinstance(request, Request) or not request.meta.get("article") or self.store is None:
             return True
-        known = self.store.known_url(canonical_url(request.url))
+        url = canonical_url(request.url)
+        known = self.store.known_url(url)
         if known is None:
+            if self.failed_retry and self.store.failed_since(
+                url, datetime.now(UTC) - self.failed_retry, self.LASTING_FAILURES
+            ):
+                self.stats.inc_value("seen/failed_before")
+                self.stats.inc_value(f"source/{request.meta.get('source')}/failed_before")
+                return False
             return True
         reason = self._refetch_reason(known, request)
         if reason:

@@ -69,6 +69,8 @@ DISTRIBUTED = False
 # ---- crawl ----------------------------------------------------------------------------------
 # Listings: links whose text is shorter than this are navigation, not articles (heuristic mode).
 LISTING_MIN_LINK_CHARS = 20
+# A page that failed for good (404, 410, not HTML, too large, no text) is not asked for again for this long.
+SEEN_FAILED_RETRY_HOURS = 24
 # Re-fetch stored articles this many hours after publication to catch corrections (per source: `refresh`).
 SEEN_REFRESH_HOURS = 0
 # Print a progress line to stderr this often (seconds); 0 = never.

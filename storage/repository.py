@@ -350,6 +350,14 @@ class Store:
             row = session.get(FeedState, url)
             return FeedValidators(row.etag, row.last_modified) if row else None
 
+    def failed_since(self, url: str, since: datetime, reasons: Sequence[str]) -> bool:
+        """Whether a URL failed for one of `reasons` since then (a page not worth asking for again)."""
+        with self._sessions() as session:
+            found = session.scalar(
+                select(Failure.id).where(Failure.url == url, Failure.at >= since, Failure.reason.in_(reasons)).limit(1)
+            )
+        return found is not None
+
     def feed_failed_since(self, url: str, since: datetime) -> bool:
         with self._sessions() as session:
             state = session.get(FeedState, url)
@@ -856,15 +864,7 @@ class Store:
                 row.last_error, row.consecutive_failures = error, (row.consecutive_failures or 0) + 1
             session.add(row)
             session.flush()
-            return Health(
-                row.name,
-                row.last_run,
-                row.last_success,
-                row.last_error,
-                row.consecutive_failures,
-                row.backoff_until,
-                row.last_items,
-            )
+            return _health(row)
 
     def source_health(self, now: datetime | None = None) -> dict[str, Health]:
         week_ago = (now or utcnow()) - timedelta(days=7)
@@ -877,17 +877,7 @@ class Store:
                 ).all()
             )
             return {
-                row.name: Health(
-                    row.name,
-                    row.last_run,
-                    row.last_success,
-                    row.last_error,
-                    row.consecutive_failures,
-                    row.backoff_until,
-                    row.last_items,
-                    int(recent.get(row.name, 0)),
-                )
-                for row in session.scalars(select(SourceHealth))
+                row.name: _health(row, int(recent.get(row.name, 0))) for row in session.scalars(select(SourceHealth))
             }
 
     def items_since(self, source: str, since: datetime) -> int:
@@ -1032,6 +1022,19 @@ class Store:
         except SQLAlchemyError as exc:
             problems.append(str(exc))
         return problems
+
+
+def _health(row: SourceHealth, items_7d: int = 0) -> Health:
+    return Health(
+        row.name,
+        row.last_run,
+        row.last_success,
+        row.last_error,
+        row.consecutive_failures,
+        row.backoff_until,
+        row.last_items,
+        items_7d,
+    )
 
 
 def _escape_like(value: str) -> str:
