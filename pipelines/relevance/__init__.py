@@ -1,0 +1,1 @@
+"""Helpers of `pipelines.classify`: matching, sentences, officials, dates and trips."""
