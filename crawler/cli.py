@@ -479,19 +479,20 @@ def items_show(item_id: int, db: str | None) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "txt"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "txt", "atom"]), default="jsonl", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output.")
 @filter_options
 @db_option
 @translate_errors
 def export(fmt: str, out: Path | None, db: str | None, **kwargs: Any) -> None:
-    """Export items (relevant first; --all for everything) as JSONL, CSV or plain text.
+    """Export items (relevant first; --all for everything) as JSONL, CSV, plain text or Atom.
 
     \b
     Example:
       tripwatch export --format jsonl --out trips.jsonl
       tripwatch export --format csv --all --since 30d > items.csv
       tripwatch export --format txt --country JP
+      tripwatch export --format atom --out trips.atom
     """
     from review.export import WRITERS
 
@@ -520,7 +521,7 @@ def export(fmt: str, out: Path | None, db: str | None, **kwargs: Any) -> None:
 def demo(ctx: click.Context, db: str, config_out: Path, keep_serving: bool) -> None:
     """Serve the sample news web on 127.0.0.1 and crawl it: the whole flow, offline.
 
-    Four invented outlets (feeds, a news sitemap, paginated listings, syndicated
+    Five invented outlets (feeds, a news sitemap, paginated listings, syndicated
     copies, broken pages) are served on local ports; the crawl stores clean,
     classified, deduplicated items in --db, then prints what it found.
 

@@ -77,7 +77,8 @@ SEEN_REFRESH_HOURS = 0
 REPORT_PROGRESS_INTERVAL = 0
 
 # ---- extract --------------------------------------------------------------------------------
-# Extraction runs in this many worker processes; 0 = in the crawl's own process, -1 = one per core.
+# Extraction runs in this many worker processes; 0 = in the crawl's own process, -1 = one per core
+# but one (the crawl process needs a core of its own), at least one.
 EXTRACT_WORKERS = -1
 # trafilatura options, chosen on the public article-extraction benchmark (181 pages, F1 by
 # 4-token shingles; `python -m benchmarks.extraction_quality DATA_DIR`): favor_precision without

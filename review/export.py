@@ -101,4 +101,22 @@ def write_txt(items: Iterable[StoredArticle], out: TextIO) -> int:
     return count
 
 
-WRITERS = {"jsonl": write_jsonl, "csv": write_csv, "txt": write_txt}
+def write_atom_export(items: Iterable[StoredArticle], out: TextIO) -> int:
+    """An Atom feed file whose entries link to the original articles (the UI's feed links to its pages)."""
+    from datetime import UTC
+
+    from review.atom import FeedInfo, write_atom
+
+    entries = list(items)
+    newest = max((item.updated_at for item in entries), default=datetime.now(UTC))
+    info = FeedInfo(
+        title="tripwatch export",
+        feed_id="urn:tripwatch:export",
+        self_url="urn:tripwatch:export",
+        html_url="urn:tripwatch:export",
+        updated=newest,
+    )
+    return write_atom(entries, out, info, lambda item: item.url)
+
+
+WRITERS = {"jsonl": write_jsonl, "csv": write_csv, "txt": write_txt, "atom": write_atom_export}

@@ -154,6 +154,15 @@ def test_export_formats(filled_db: str, tmp_path: Path) -> None:
     assert [r["title"] for r in rows] == ["Vietnam security minister holds talks in Vientiane"]
     assert rows[0]["destinations"] == "LA"
 
+    import feedparser
+
+    atom = runner.invoke(cli, ["export", "--format", "atom", "--db", filled_db]).stdout
+    parsed = feedparser.parse(atom)
+    assert not parsed.bozo, parsed.bozo_exception
+    assert [(e.title, e.link) for e in parsed.entries] == [
+        ("Vietnam security minister holds talks in Vientiane", "https://wire.example/trip")
+    ]
+
     txt = runner.invoke(cli, ["export", "--format", "txt", "--db", filled_db]).stdout
     assert txt.startswith("Vietnam security minister holds talks in Vientiane\n\nVietnam's Minister of Public Security")
 
