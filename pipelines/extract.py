@@ -317,9 +317,22 @@ class ExtractPipeline:
             include_tables=settings.getbool("EXTRACT_INCLUDE_TABLES"),
         )
         workers = settings.getint("EXTRACT_WORKERS")
-        if workers < 0:  # -1: one per core
-            workers = os.cpu_count() or 1
+        if workers < 0:
+            workers = cls.default_workers()
         return cls(options, settings.getint("EXTRACT_MIN_CHARS"), workers, crawler.stats)
+
+    @staticmethod
+    def default_workers() -> int:
+        """EXTRACT_WORKERS = -1: one worker per usable core but one, and at least one.
+
+        The crawl process keeps a core for itself: Scrapy and every later stage run there, one
+        item at a time, so it is the part that cannot be spread. On 2 cores one worker crawled
+        2000 pages at 32-37 pages/s; two crawled them at 29-31 (they took CPU from the crawl
+        process) with 90 MB more memory (benchmarks/throughput.py, docs/performance.md).
+        """
+        # Cores this process may run on (taskset, cgroup cpusets), where the platform says.
+        usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        return max(1, usable - 1)
 
     def open_spider(self) -> None:
         if self.workers > 0:
