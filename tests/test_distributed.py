@@ -48,7 +48,7 @@ def test_two_workers_share_one_crawl_without_fetching_anything_twice(redis_url: 
         finally:
             for key in client.scan_iter(f"tripwatch:{batch}:*"):
                 client.delete(key)
-        for out, err in outputs:
+        for _out, err in outputs:
             assert "Traceback" not in err, err[-2000:]
         # The slow page is retried after each timeout, by design; everything else is fetched once.
         retried = {e["path"] for e in expectations() if e.get("reason") == "timeout"}
@@ -60,7 +60,9 @@ def test_two_workers_share_one_crawl_without_fetching_anything_twice(redis_url: 
         twice = {k: n for k, n in fetched.items() if n > 1}
         assert not twice, f"fetched by both workers: {twice}"
         with Store.open(db_url) as store, Store.open(reference) as ref:
-            shared = {frozenset(u.url for u in i.urls) for i in store.list_items(ItemFilter(include_all=True), limit=None)}
+            shared = {
+                frozenset(u.url for u in i.urls) for i in store.list_items(ItemFilter(include_all=True), limit=None)
+            }
             alone = {frozenset(u.url for u in i.urls) for i in ref.list_items(ItemFilter(include_all=True), limit=None)}
             assert store.integrity_problems() == []
         assert len(shared) == len(alone)

@@ -64,7 +64,12 @@ def test_an_ill_formed_feed_that_still_parses_is_used_with_a_warning() -> None:
 
 @pytest.mark.parametrize(
     "body",
-    [b"<html><body><h1>502 Bad Gateway</h1></body></html>", b"\x00\x01\x02binary", b"", b"<rss><channel><item><title>cut"],
+    [
+        b"<html><body><h1>502 Bad Gateway</h1></body></html>",
+        b"\x00\x01\x02binary",
+        b"",
+        b"<rss><channel><item><title>cut",
+    ],
 )
 def test_what_is_not_a_feed_is_a_parse_error(body: bytes) -> None:
     with pytest.raises(FeedParseError):
