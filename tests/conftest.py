@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+
+from tests.crawl_helpers import database
 
 REPO = Path(__file__).resolve().parent.parent
 PG_ENV = "TRIPWATCH_TEST_DATABASE_URL"
@@ -28,22 +27,12 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def pg_url() -> Iterator[str]:
+def pg_url(tmp_path: Path) -> Iterator[str]:
     """A new, empty PostgreSQL database for this test, dropped afterwards."""
-    server = os.environ.get(PG_ENV)
-    if not server:
+    if not os.environ.get(PG_ENV):
         pytest.skip(PG_SKIP)
-    admin_url = make_url(server).set(drivername="postgresql+psycopg")
-    name = f"tw_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with database("postgresql", tmp_path) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
