@@ -146,11 +146,7 @@ def _trafilatura(options: ExtractOptions) -> Callable[[bytes, str], str]:
         text = trafilatura.extract(
             html,
             url=url,
-            fast=options.fast,
-            favor_precision=options.favor_precision,
-            favor_recall=options.favor_recall,
-            include_comments=options.include_comments,
-            include_tables=options.include_tables,
+            **options.trafilatura_arguments(),
         )
         return text or ""
 
@@ -162,11 +158,7 @@ def _bare_extraction(options: ExtractOptions) -> Callable[[bytes, str], str]:
         document = trafilatura.bare_extraction(
             html,
             url=url,
-            fast=options.fast,
-            favor_precision=options.favor_precision,
-            favor_recall=options.favor_recall,
-            include_comments=options.include_comments,
-            include_tables=options.include_tables,
+            **options.trafilatura_arguments(),
             with_metadata=True,
         )
         if not isinstance(document, Document):

@@ -87,13 +87,7 @@ def new_timing() -> Timing:
 def settings_options() -> tuple[ExtractOptions, int, DedupSettings]:
     """The extraction and dedup settings a crawl would use (crawler/settings.py)."""
     settings = crawl_settings()
-    options = ExtractOptions(
-        fast=settings.getbool("EXTRACT_FAST"),
-        favor_precision=settings.getbool("EXTRACT_FAVOR_PRECISION"),
-        favor_recall=settings.getbool("EXTRACT_FAVOR_RECALL"),
-        include_comments=settings.getbool("EXTRACT_INCLUDE_COMMENTS"),
-        include_tables=settings.getbool("EXTRACT_INCLUDE_TABLES"),
-    )
+    options = ExtractOptions.from_settings(settings)
     dedup = DedupSettings(threshold=settings.getfloat("DEDUP_SIMILARITY"), num_perm=settings.getint("DEDUP_NUM_PERM"))
     return options, settings.getint("EXTRACT_MIN_CHARS"), dedup
 

@@ -386,13 +386,7 @@ def settings_extract() -> Callable[[str, str], object]:
     from pipelines.extract import ExtractOptions, extract_article
 
     settings = crawl_settings()
-    options = ExtractOptions(
-        fast=settings.getbool("EXTRACT_FAST"),
-        favor_precision=settings.getbool("EXTRACT_FAVOR_PRECISION"),
-        favor_recall=settings.getbool("EXTRACT_FAVOR_RECALL"),
-        include_comments=settings.getbool("EXTRACT_INCLUDE_COMMENTS"),
-        include_tables=settings.getbool("EXTRACT_INCLUDE_TABLES"),
-    )
+    options = ExtractOptions.from_settings(settings)
 
     def extract(html: str, url: str) -> object:
         return extract_article(html, url, options)

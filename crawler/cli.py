@@ -615,13 +615,7 @@ def reextract(config: Path | None, db: str | None, **kwargs: Any) -> None:
     from pipelines.extract import ExtractOptions
 
     settings = crawl_settings()
-    options = ExtractOptions(
-        fast=settings.getbool("EXTRACT_FAST"),
-        favor_precision=settings.getbool("EXTRACT_FAVOR_PRECISION"),
-        favor_recall=settings.getbool("EXTRACT_FAVOR_RECALL"),
-        include_comments=settings.getbool("EXTRACT_INCLUDE_COMMENTS"),
-        include_tables=settings.getbool("EXTRACT_INCLUDE_TABLES"),
-    )
+    options = ExtractOptions.from_settings(settings)
     watchlist = load_watchlist(config_dir(config) / "watchlist.yaml")
     flt = replace(build_filter(kwargs), include_all=True)
     with open_store(db) as store:
