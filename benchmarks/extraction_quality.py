@@ -42,7 +42,12 @@ BOOTSTRAP_ROUNDS = 1000
 BOOTSTRAP_SEED = 20191101  # fixed so that two runs print the same spread
 # trafilatura.extract()'s own defaults, in our option type so that each row can say what it changes.
 TRAFILATURA_DEFAULTS = ExtractOptions(
-    fast=False, favor_precision=False, favor_recall=False, include_comments=True, include_tables=True
+    fast=False,
+    full_retry_below=0,
+    favor_precision=False,
+    favor_recall=False,
+    include_comments=True,
+    include_tables=True,
 )
 LOW_SCORE = 0.9  # a page under this precision (recall) kept clutter (lost text) worth noticing
 
@@ -136,7 +141,11 @@ def option_sets(chosen: ExtractOptions) -> list[OptionSet]:
     sets = [OptionSet(f"trafilatura({_arguments(options)})", _trafilatura(options)) for options in variants]
     # What the metadata costs: extract_article always asks for it. (extract() would print the
     # metadata into the text, so this row takes the body from bare_extraction.)
-    sets.append(OptionSet(f"bare_extraction({_arguments(chosen)}, with_metadata=True)", _bare_extraction(chosen)))
+    # (one pass with the first-pass options: the full-mode retry is extract_article's own)
+    first_pass = replace(chosen, full_retry_below=0)
+    sets.append(
+        OptionSet(f"bare_extraction({_arguments(first_pass)}, with_metadata=True)", _bare_extraction(first_pass))
+    )
     sets.append(OptionSet(f"extract_article({_arguments(chosen)})", _ours(chosen)))
     return sets
 

@@ -9,15 +9,21 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from config.errors import ConfigError
-from config.sources import Source, config_dir, load_sources, select_sources
-from storage.db import database_url
 from storage.errors import StorageError
-from storage.repository import ItemFilter, RunRecord, Store, StoredArticle
+
+# Only click and small modules are imported here; config loaders (pydantic), storage
+# (SQLAlchemy, Alembic), Scrapy and the review UI are imported inside the commands that use
+# them. The extraction pool's workers (forkserver, pipelines/extract.py) re-import the main
+# module, which is this one or a script importing it: every import here is loaded again in
+# each worker, which never runs a command.
+if TYPE_CHECKING:
+    from config.sources import Source
+    from storage.repository import ItemFilter, RunRecord, Store, StoredArticle
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -66,10 +72,15 @@ def translate_errors(func: F) -> F:
 
 
 def open_store(db: str | None) -> Store:
+    from storage.db import database_url
+    from storage.repository import Store
+
     return Store.open(database_url(db))
 
 
 def load_config(config: Path | None) -> tuple[Source, ...]:
+    from config.sources import config_dir, load_sources
+
     return load_sources(config_dir(config) / "sources.yaml")
 
 
@@ -123,6 +134,9 @@ def parse_set_options(values: tuple[str, ...]) -> dict[str, str]:
 
 
 def crawl_overrides(config: Path | None, db: str | None, verbose: int, extra: dict[str, Any]) -> dict[str, Any]:
+    from config.sources import config_dir
+    from storage.db import database_url
+
     overrides: dict[str, Any] = {
         "DATABASE_URL": database_url(db),
         "CONFIG_DIR": str(config_dir(config)),
@@ -211,6 +225,7 @@ def crawl(
       tripwatch crawl --set DOWNLOAD_DELAY=2 --set CONCURRENT_REQUESTS_PER_DOMAIN=1
       tripwatch crawl --db postgresql://db-host/tripwatch --redis redis://queue-host:6379/0 --batch 2026-11-22T06
     """
+    from config.sources import select_sources
     from crawler.distributed import redis_settings
     from crawler.runner import crawl_in_process
 
@@ -327,6 +342,7 @@ def sources_check(names: tuple[str, ...], config: Path | None, timeout: float) -
       tripwatch sources check
       tripwatch sources check harbour-times
     """
+    from config.sources import select_sources
     from crawler.check import check_entry_points
 
     chosen = select_sources(load_config(config), names)
@@ -378,6 +394,8 @@ def filter_options(func: F) -> F:
 
 
 def build_filter(kwargs: dict[str, Any]) -> ItemFilter:
+    from storage.repository import ItemFilter
+
     return ItemFilter(
         source=kwargs.get("source"),
         since=parse_since(kwargs.get("since")),
@@ -531,9 +549,11 @@ def demo(ctx: click.Context, db: str, config_out: Path, keep_serving: bool) -> N
       tripwatch items list --db sqlite:///data/demo.db
       tripwatch serve --db sqlite:///data/demo.db
     """
+    from config.sources import load_sources
     from crawler.demo import DEMO_SETTINGS, write_demo_config
     from crawler.runner import crawl_in_process
     from demo.server import FixtureWeb
+    from storage.repository import ItemFilter
 
     with FixtureWeb() as web:
         folder = write_demo_config(web, config_out)
@@ -581,6 +601,7 @@ def reclassify(config: Path | None, db: str | None, **kwargs: Any) -> None:
       tripwatch reclassify                  # every stored item
       tripwatch reclassify --since 30d --source harbour-times
     """
+    from config.sources import config_dir
     from config.watchlist import load_watchlist
     from crawler.maintenance import reclassify as run_reclassify
 
@@ -609,6 +630,7 @@ def reextract(config: Path | None, db: str | None, **kwargs: Any) -> None:
     Example:
       tripwatch reextract --source harbour-times
     """
+    from config.sources import config_dir
     from config.watchlist import load_watchlist
     from crawler.maintenance import reextract as run_reextract
     from crawler.runner import crawl_settings
@@ -644,6 +666,7 @@ def db_upgrade(db: str | None) -> None:
     Example:
       tripwatch db upgrade --db postgresql://tripwatch@localhost/tripwatch
     """
+    from storage.db import database_url
     from storage.migrate import current_revision
 
     with open_store(db) as store:
@@ -741,8 +764,10 @@ def build_service(
     log_format: str,
     log_level: str | None,
 ) -> Any:
+    from config.sources import config_dir
     from crawler.runner import crawl_settings
     from crawler.schedule import SchedulerService, ScheduleSettings
+    from storage.db import database_url
 
     overrides: dict[str, Any] = dict(parse_set_options(settings))
     schedule_settings = ScheduleSettings.from_settings(crawl_settings(overrides))
@@ -941,6 +966,7 @@ def serve(host: str, port: int, token: str | None, db: str | None) -> None:
       TRIPWATCH_UI_TOKEN=long-secret tripwatch serve --host 0.0.0.0
     """
     from review.app import UnsafeBinding, close_app, make_ui_server
+    from storage.db import database_url
 
     try:
         server = make_ui_server(database_url(db), host, port, token)

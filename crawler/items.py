@@ -39,6 +39,7 @@ class ArticleItem:
     sitename: str | None = None
     description: str | None = None
     text: str = ""
+    html_z: bytes = b""  # the page compressed for the store (by the extraction worker); html is then dropped
     # classify
     classification: dict[str, Any] | None = None
     # dedup

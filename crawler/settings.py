@@ -81,13 +81,18 @@ REPORT_PROGRESS_INTERVAL = 0
 # but one (the crawl process needs a core of its own), at least one.
 EXTRACT_WORKERS = -1
 # trafilatura options, chosen on the public article-extraction benchmark (181 pages, F1 by
-# 4-token shingles; `python -m benchmarks.extraction_quality DATA_DIR`): favor_precision without
-# comments scored F1 0.964 (P 0.958, R 0.971) at 22 ms/page; fast mode 0.962 at 14.5 ms but left
-# boilerplate on 28 pages instead of 18; fast with favor_precision lost text (R 0.946).
-# On the sample news web's 41 gold pages (`python -m benchmarks.stage_costs --options`) these
-# options are exact (P 1.000, R 1.000); without favor_precision 3 pages keep boilerplate (P 0.948).
-# They cost 1.3-2x fast mode (15 ms against 8 on 48 KB synthetic pages), paid in the workers.
-EXTRACT_FAST = False
+# 4-token shingles; `python -m benchmarks.extraction_quality DATA_DIR`). Quality first: full mode
+# with favor_precision and without comments scored best (F1 0.964, P 0.958, R 0.971, boilerplate
+# left on 18 pages); fast mode with favor_precision lost text (R 0.946). Then speed: every page
+# where full mode beat fast mode gave fewer than 1,000 characters in fast mode, so fast mode runs
+# first and a shorter result is extracted again in full mode. That gives full mode's texts on all
+# 181 pages (21 retried) at 0.45x its CPU. On the sample news web's 41 gold pages
+# (`python -m benchmarks.stage_costs --options`) both are exact (P 1.000, R 1.000); without
+# favor_precision 3 pages keep boilerplate (P 0.948).
+EXTRACT_FAST = True
+# In fast mode, extract again in full mode (with trafilatura's fallback extractors) when the text
+# found is shorter than this many characters; 0 = never.
+EXTRACT_FULL_RETRY_BELOW = 1000
 EXTRACT_FAVOR_PRECISION = True
 EXTRACT_FAVOR_RECALL = False
 EXTRACT_INCLUDE_COMMENTS = False

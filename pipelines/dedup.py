@@ -27,12 +27,13 @@ import numpy as np
 from datasketch import MinHash
 
 from crawler.items import ArticleItem
-from storage.repository import Store
 
 if TYPE_CHECKING:
     import numpy.typing as npt
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
+
+    from storage.repository import Store
 
 logger = logging.getLogger(__name__)
 
@@ -543,6 +544,9 @@ class DedupPipeline:
         return cls(crawler.settings["DATABASE_URL"], settings, crawler.stats)
 
     def open_spider(self) -> None:
+        # Imported here: the extraction workers import this module for its pure functions only.
+        from storage.repository import Store
+
         self.store = Store.open(self.database_url)
         self._catch_up()
         self.stats.set_value("dedup/index_size", len(self.index))
@@ -576,8 +580,9 @@ class DedupPipeline:
             return item
         assert self.store is not None, "open_spider was not called"
         self._catch_up()
-        item.content_hash = content_hash(item.text)
-        item.signature = text_signature(item.text, self.settings.num_perm)
+        if not item.content_hash:  # the extraction worker computes both; items from elsewhere may lack them
+            item.content_hash = content_hash(item.text)
+            item.signature = text_signature(item.text, self.settings.num_perm)
         known = next((k for k in map(self.store.known_url, [item.canonical_url, *item.urls]) if k), None)
         if known is not None:
             # Seen before: the same article again (maybe corrected), or a known copy.

@@ -89,7 +89,7 @@ class StorePipeline:
     def _save(self, item: ArticleItem) -> None:
         assert self.store is not None
         if not self.keep_html:
-            item.html = ""
+            item.html, item.html_z = "", b""
         if item.duplicate_of is not None:
             result = self.store.add_copy(item.duplicate_of, item)
         else:

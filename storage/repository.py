@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -13,6 +12,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import migrate
+from storage.compression import compress_html, decompress_html
 from storage.db import make_engine
 from storage.errors import StorageError
 from storage.models import Article, ArticleRevision, ArticleUrl, CrawlRun, Failure, FeedState, SourceHealth
@@ -151,10 +151,6 @@ class ItemFilter:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _compress(html: bytes) -> bytes:
-    return zlib.compress(html, 6)
-
-
 class Store:
     """The tripwatch database. Open with `Store.open(url)`; migrations run on open."""
 
@@ -278,7 +274,7 @@ class Store:
             "text": item.text,
             "content_hash": item.content_hash,
             "signature": item.signature or None,
-            "html_z": _compress(item.html.encode("utf-8")) if item.html else None,
+            "html_z": item.html_z or (compress_html(item.html) if item.html else None),
             "entry_updated": item.entry.updated if item.entry else None,
             "fetched_at": item.fetched_at or now,
             "updated_at": now,
@@ -615,7 +611,7 @@ class Store:
         """The page as fetched (decoded), for re-extraction without a request."""
         with self._sessions() as session:
             blob = session.scalar(select(Article.html_z).where(Article.id == article_id))
-        return zlib.decompress(blob).decode("utf-8") if blob else None
+        return decompress_html(blob) if blob else None
 
     def _urls_of(self, session: Session, ids: list[int]) -> dict[int, tuple[StoredUrl, ...]]:
         found: dict[int, list[StoredUrl]] = {}

@@ -268,3 +268,14 @@ def test_scrapy_crawl_from_the_repo_root_stores_items_and_a_second_run_adds_none
         assert [r.status for r in web.request_log() if r.path == "/rss/news.xml"] == [304]
         with Store.open(db_url) as store:
             assert store.count_items(ItemFilter(include_all=True)) == stored
+
+
+def test_importing_the_cli_loads_no_heavy_package() -> None:
+    # Extraction workers re-import the main module (the `tripwatch` script imports crawler.cli):
+    # every package loaded here would be loaded again in each worker.
+    probe = "import sys, crawler.cli; print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
+    loaded = set(
+        subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout.split()
+    )
+    assert "click" in loaded
+    assert not loaded & {"sqlalchemy", "alembic", "pydantic", "scrapy", "twisted", "flask", "trafilatura", "yaml"}

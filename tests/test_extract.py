@@ -8,7 +8,9 @@ import unicodedata
 
 import pytest
 
-from pipelines.extract import ExtractOptions, extract_article, normalise_language
+from pipelines.dedup import content_hash, similarity, text_signature
+from pipelines.extract import ExtractOptions, PageJob, article_text, extract_article, normalise_language, process_page
+from storage.compression import decompress_html
 
 URL = "https://gazette.example/world/2024/05/14/minister-lisbon?utm_source=feed"
 
@@ -142,6 +144,34 @@ def test_result_is_plain_data_for_a_process_pool(article: dict[str, object]) -> 
 )
 def test_a_page_without_text_gives_none(html: bytes) -> None:
     assert extract_article(html, URL, ExtractOptions()) is None
+
+
+# Body lines as bare <span>s in a <div>: trafilatura's fast mode finds nothing here, while its
+# fallback extractors (full mode) find the story.
+SPAN_LINES_PAGE = (
+    "<html><head><title>Minister lands in Lisbon</title></head><body>"
+    '<div class="menu"><ul>' + "".join(f'<li><a href="/s/{n}">Section {n}</a></li>' for n in range(10)) + "</ul></div>"
+    '<div class="txt">' + "".join(f"<span>{line}</span><br/>" for line in BODY * 3) + "</div>"
+    '<div class="footer">All rights reserved worldwide</div></body></html>'
+).encode()
+
+
+def test_fast_mode_retries_a_short_result_in_full_mode() -> None:
+    fast_only = extract_article(SPAN_LINES_PAGE, URL, ExtractOptions(fast=True, full_retry_below=0))
+    full = extract_article(SPAN_LINES_PAGE, URL, ExtractOptions(fast=False))
+    retried = extract_article(SPAN_LINES_PAGE, URL, ExtractOptions(fast=True, full_retry_below=1000))
+    assert fast_only is None
+    assert full is not None
+    assert retried == full
+    assert BODY[0] in str(full["text"])
+
+
+def test_a_long_enough_fast_result_is_kept() -> None:
+    options = ExtractOptions(fast=True, full_retry_below=1000)
+    assert options.retries_in_full("x" * 999)
+    assert not options.retries_in_full("x" * 1000)
+    assert not ExtractOptions(fast=False, full_retry_below=1000).retries_in_full("")
+    assert not ExtractOptions(fast=True, full_retry_below=0).retries_in_full("")
 
 
 def test_reader_comments_only_when_asked() -> None:
@@ -316,3 +346,19 @@ def test_legacy_encodings_declared_in_a_meta_tag(html: bytes, paragraphs: list[s
     # Composed (NFC) text, whatever the page's bytes did with accents.
     assert result["text"] == "\n".join(paragraphs)
     assert result["language"] == language
+
+
+def test_the_worker_returns_the_fingerprints_of_the_text_to_store_and_the_compressed_page() -> None:
+    job = PageJob(ExtractOptions(), num_perm=64, compress_html=True)
+    data = process_page(ARTICLE_PAGE, URL, job)
+    assert data is not None
+    text = article_text(data)
+    assert not text.startswith("Interior minister lands in Lisbon")  # the <h1> line is the title, not the text
+    assert data["content_hash"] == content_hash(text)
+    assert data["signature"] == text_signature(text, 64)
+    assert similarity(bytes(data["signature"]), text_signature(text, 64)) == 1.0  # type: ignore[arg-type]
+    assert decompress_html(bytes(data["html_z"])) == ARTICLE_PAGE  # type: ignore[arg-type]
+    without_html = process_page(ARTICLE_PAGE, URL, PageJob(ExtractOptions(), compress_html=False))
+    assert without_html is not None
+    assert without_html["html_z"] == b""
+    assert process_page("<html><body></body></html>", URL, job) is None
