@@ -21,16 +21,16 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
-
-from scrapy import signals
-from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
+from typing import IO, TYPE_CHECKING, Any
 
 from config.errors import ConfigError
-from config.sources import config_dir, load_sources, select_sources
-from pipelines.store import RUN_ID_STAT
 from storage.errors import StorageError
+
+# Scrapy, the config loader and the pipelines are imported where a crawl starts, not here: a
+# scheduled crawl's child runs `python -m crawler.runner`, and every extraction worker re-imports
+# that main module (as multiprocessing does), so what this module loads, each worker loads too.
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +57,8 @@ _POLL_SECONDS = 0.2
 
 def crawl_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     """The project settings (crawler/settings.py) with the caller's overrides on top."""
+    from scrapy.settings import Settings
+
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     for name, value in (overrides or {}).items():
@@ -74,6 +76,11 @@ def crawl_in_process(
 
     `on_run_id` is called as soon as the run record exists, before any page is fetched.
     """
+    from scrapy import signals
+    from scrapy.crawler import CrawlerProcess
+
+    from pipelines.store import RUN_ID_STAT
+
     process = CrawlerProcess(crawl_settings(overrides))
     crawler = process.create_crawler(spider)
 
@@ -102,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     start, 2 on a config or storage error.
     """
     import argparse
+
+    from config.sources import config_dir, load_sources, select_sources
 
     parser = argparse.ArgumentParser(prog="python -m crawler.runner", description=main.__doc__)
     parser.add_argument("sources", nargs="*")
