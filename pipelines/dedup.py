@@ -2,7 +2,7 @@
 
 The pure part below never imports Scrapy or SQLAlchemy. A text becomes a set of shingles
 (word shingles for spaced scripts, character shingles for scripts written without spaces),
-the set becomes a MinHash signature (datasketch, fixed seed) that the store keeps per item,
+the set becomes a MinHash signature (pipelines/minhash.py, fixed seed) that the store keeps per item,
 and `NearDuplicateIndex` finds the stored item a new signature copies.
 
 Every answer is computed from stored signatures alone: the decision is their estimated
@@ -20,13 +20,12 @@ import struct
 import unicodedata
 from collections.abc import Iterable, Set
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final, Self
 
 import numpy as np
-from datasketch import MinHash
 
 from crawler.items import ArticleItem
+from pipelines import minhash
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -47,11 +46,11 @@ WORD_SHINGLE_SIZE: Final = 5
 CHAR_SHINGLE_SIZE: Final = 4
 LETTER_SHINGLE_SIZE: Final = 8
 
-# Changing the seed, the scheme, the shingling or the layout below changes every signature:
-# bump SIGNATURE_VERSION so stored signatures are recognised as stale and recomputed.
+# Changing the seed, the MinHash scheme (pipelines/minhash.py: datasketch's "affine32"), the
+# shingling or the layout below changes every signature: bump SIGNATURE_VERSION so stored
+# signatures are recognised as stale and recomputed.
 SIGNATURE_VERSION: Final = 1
 _MINHASH_SEED: Final = 1
-_MINHASH_SCHEME: Final = "affine32"
 # version, num_perm, number of distinct shingles; then num_perm little-endian uint32 values.
 _HEADER: Final = struct.Struct("<HHI")
 _VALUE_DTYPE: Final = np.dtype("<u4")
@@ -227,25 +226,9 @@ def signature_of_shingles(shingle_set: Set[str], num_perm: int = 128) -> bytes:
     """The signature of a shingle set: 8 header bytes, then num_perm uint32 MinHash values."""
     if not 1 <= num_perm <= 0xFFFF:
         raise ValueError(f"num_perm {num_perm} is out of range; expected 1..65535, e.g. 128")
-    minhash = MinHash(
-        num_perm=num_perm,
-        seed=_MINHASH_SEED,
-        permutations=_permutations(num_perm),
-        scheme=_MINHASH_SCHEME,
-    )
-    minhash.update_batch([shingle.encode("utf-8") for shingle in shingle_set])
-    values = np.asarray(minhash.hashvalues, dtype=_VALUE_DTYPE)
-    return _HEADER.pack(SIGNATURE_VERSION, num_perm, len(shingle_set)) + values.tobytes()
-
-
-@lru_cache(maxsize=4)
-def _permutations(num_perm: int) -> npt.NDArray[np.uint32]:
-    # Drawing the permutations is the slow part of building a MinHash; they depend
-    # only on the seed and num_perm, and MinHash never modifies them.
-    permutations: npt.NDArray[np.uint32] = MinHash(
-        num_perm=num_perm, seed=_MINHASH_SEED, scheme=_MINHASH_SCHEME
-    ).permutations
-    return permutations
+    encoded = [shingle.encode("utf-8") for shingle in shingle_set]
+    values = minhash.minhash_values(encoded, minhash.permutations(num_perm, _MINHASH_SEED))
+    return _HEADER.pack(SIGNATURE_VERSION, num_perm, len(shingle_set)) + values.astype(_VALUE_DTYPE).tobytes()
 
 
 @dataclass(frozen=True)
