@@ -191,9 +191,13 @@ def shingles(
         raise ValueError(
             f"shingle sizes must be at least 1, got size={size}, char_size={char_size}, letter_size={letter_size}"
         )
+    return _shingles_of_normalised(normalise_text(text), size, char_size, letter_size)
+
+
+def _shingles_of_normalised(normalised: str, size: int, char_size: int, letter_size: int) -> set[str]:
     result: set[str] = set()
     words: list[str] = []
-    for match in _PIECE.finditer(normalise_text(text)):
+    for match in _PIECE.finditer(normalised):
         if match.lastgroup == "word":
             words.append(match.group())
         elif match.lastgroup == "syllabic":
@@ -210,6 +214,13 @@ def _windows(units: str | list[str], size: int, separator: str) -> list[str]:
     if len(units) <= size:
         return [separator.join(units)]
     return [separator.join(units[start : start + size]) for start in range(len(units) - size + 1)]
+
+
+def text_fingerprints(text: str, num_perm: int = 128) -> tuple[str, bytes]:
+    """`content_hash(text)` and `text_signature(text, num_perm)`, normalising the text once."""
+    normalised = normalise_text(text)
+    shingle_set = _shingles_of_normalised(normalised, WORD_SHINGLE_SIZE, CHAR_SHINGLE_SIZE, LETTER_SHINGLE_SIZE)
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest(), signature_of_shingles(shingle_set, num_perm)
 
 
 def text_signature(text: str, num_perm: int = 128) -> bytes:
@@ -564,8 +575,7 @@ class DedupPipeline:
         assert self.store is not None, "open_spider was not called"
         self._catch_up()
         if not item.content_hash:  # the extraction worker computes both; items from elsewhere may lack them
-            item.content_hash = content_hash(item.text)
-            item.signature = text_signature(item.text, self.settings.num_perm)
+            item.content_hash, item.signature = text_fingerprints(item.text, self.settings.num_perm)
         known = next((k for k in map(self.store.known_url, [item.canonical_url, *item.urls]) if k), None)
         if known is not None:
             # Seen before: the same article again (maybe corrected), or a known copy.

@@ -22,13 +22,10 @@ from typing import TYPE_CHECKING, Any, Protocol, Self, TypedDict
 from urllib.parse import urljoin
 
 import pycountry
-import trafilatura
-from trafilatura.settings import Document
-from trafilatura.utils import load_html
 
 from crawler.items import ArticleItem, FetchFailure
 from crawler.urls import canonical_url, same_site
-from pipelines.dedup import content_hash, text_signature
+from pipelines.dedup import text_fingerprints
 from storage.compression import compress_html
 
 if TYPE_CHECKING:
@@ -37,6 +34,7 @@ if TYPE_CHECKING:
     from lxml.html import HtmlElement
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
+    from trafilatura.settings import Document
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +120,12 @@ def extract_article(html: bytes | str, url: str, options: ExtractOptions) -> dic
     """
     if not html.strip():
         return None
+    # Imported here: the crawl process imports this module for its pipeline and, with a pool,
+    # never extracts; trafilatura and its dependencies cost it 25 MB. Workers import it once.
+    import trafilatura
+    from trafilatura.settings import Document
+    from trafilatura.utils import load_html
+
     # trafilatura decodes the bytes (UTF-8 first, then the declared or detected charset);
     # parsing once here lets the markup lookups below share its tree.
     tree = load_html(html)
@@ -182,8 +186,7 @@ def process_page(html: str, url: str, job: PageJob) -> dict[str, object] | None:
     if data is None:
         return None
     text = article_text(data)
-    data["content_hash"] = content_hash(text)
-    data["signature"] = text_signature(text, job.num_perm)
+    data["content_hash"], data["signature"] = text_fingerprints(text, job.num_perm)
     data["html_z"] = compress_html(html) if job.compress_html else b""
     return data
 
@@ -193,8 +196,10 @@ def article_text(data: dict[str, object]) -> str:
     return _without_leading_title(str(data.get("text") or ""), _str(data.get("title")))
 
 
-def _document_text(document: object) -> str:
-    return (document.text or "") if isinstance(document, Document) else ""
+def _document_text(document: Document | dict[str, Any] | None) -> str:
+    # bare_extraction gives a Document (or None) unless asked for a dict, which this module never does.
+    text = getattr(document, "text", None)
+    return text if isinstance(text, str) else ""
 
 
 def normalise_language(tag: str | None) -> str | None:
@@ -423,7 +428,10 @@ class ExtractPipeline:
     def open_spider(self) -> None:
         if self.workers > 0:
             # forkserver: workers start from a clean interpreter, not a copy of the running reactor.
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("forkserver"))
+            # The server imports the extraction modules once; workers forked from it share those pages.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["trafilatura", "pipelines.extract"])
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
 
     def close_spider(self) -> None:
         if self.pool is not None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, and_, case, func, or_, select, text, update
+from sqlalchemy import Connection, Engine, and_, bindparam, case, func, insert, or_, select, text, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -191,35 +192,32 @@ class Store:
         return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(model)
 
     # ---- crawl side -------------------------------------------------------------------------
+    # Every page of a crawl runs these; their statements are built once (`_CrawlStatements`):
+    # building a select costs SQLAlchemy about 150 µs, running the prebuilt one 20-40 µs.
+
+    @cached_property
+    def _crawl(self) -> _CrawlStatements:
+        return _CrawlStatements(self._insert(Article), self._insert(ArticleUrl))
 
     def known_url(self, url: str) -> KnownUrl | None:
         """The article a (canonical) URL already led to, if any."""
-        with self._sessions() as session:
-            row = session.execute(
-                select(
-                    ArticleUrl.article_id, ArticleUrl.kind, Article.fetched_at, Article.published, Article.entry_updated
-                )
-                .join(Article, Article.id == ArticleUrl.article_id)
-                .where(ArticleUrl.url == url)
-            ).first()
+        with self.engine.connect() as conn:
+            row = conn.execute(self._crawl.known_url, {"url": url}).first()
         return KnownUrl(*row) if row else None
 
     def is_known_url(self, url: str) -> bool:
         return self.known_url(url) is not None
 
     def article_id_by_hash(self, content_hash: str) -> int | None:
-        with self._sessions() as session:
-            return session.scalar(select(func.min(Article.id)).where(Article.content_hash == content_hash))
+        with self.engine.connect() as conn:
+            article_id: int | None = conn.execute(self._crawl.id_by_hash, {"hash": content_hash}).scalar()
+        return article_id
 
     def iter_signatures(self, after_id: int = 0) -> Iterator[tuple[int, bytes]]:
         """(id, near-duplicate signature) of the stored articles with a larger id, oldest first."""
-        with self._sessions() as session:
-            rows = session.execute(
-                select(Article.id, Article.signature)
-                .where(Article.signature.is_not(None), Article.id > after_id)
-                .order_by(Article.id)
-            )
-            yield from ((article_id, signature) for article_id, signature in rows if signature is not None)
+        with self.engine.connect() as conn:
+            rows = conn.execute(self._crawl.signatures_after, {"after": after_id}).all()
+        yield from ((article_id, signature) for article_id, signature in rows if signature is not None)
 
     def article_text(self, article_id: int) -> str:
         with self._sessions() as session:
@@ -229,36 +227,28 @@ class Store:
         """Insert a new article or update the one its URLs lead to, in one transaction."""
         now = now or utcnow()
         urls = list(dict.fromkeys([item.canonical_url, *item.urls]))
-        with self._sessions.begin() as session:
-            article_id = session.scalar(
-                select(ArticleUrl.article_id).where(ArticleUrl.url.in_(urls), ArticleUrl.kind != "copy").limit(1)
-            )
+        statements = self._crawl
+        with self.engine.begin() as conn:
+            article_id = conn.execute(statements.article_of_urls, {"urls": urls}).scalar()
             outcome = "new"
             if article_id is None:
                 values = self._article_values(item, now)
                 values.update(canonical_url=item.canonical_url, first_seen=now, source=item.source)
-                article_id = session.scalar(
-                    self._insert(Article)
-                    .values(**values)
-                    .on_conflict_do_nothing(index_elements=["canonical_url"])
-                    .returning(Article.id)
-                )
+                article_id = conn.execute(statements.insert_article, values).scalar()
                 if article_id is None:  # another process stored it a moment ago
-                    article_id = session.scalars(
-                        select(Article.id).where(Article.canonical_url == item.canonical_url)
-                    ).one()
-                    outcome = self._update_article(session, article_id, item, now)
+                    article_id = conn.execute(statements.id_by_canonical, {"url": item.canonical_url}).scalar_one()
+                    outcome = self._update_article(conn, article_id, item, now)
             else:
-                outcome = self._update_article(session, article_id, item, now)
-            self._add_urls(session, article_id, urls, item.source, item.canonical_url, "variant", now)
+                outcome = self._update_article(conn, article_id, item, now)
+            self._add_urls(conn, article_id, urls, item.source, item.canonical_url, "variant", now)
         return SaveResult(article_id, outcome)
 
     def add_copy(self, article_id: int, item: ArticleItem, now: datetime | None = None) -> SaveResult:
         """Record a syndicated or reposted copy: its URLs join the article stored first."""
         now = now or utcnow()
         urls = list(dict.fromkeys([item.canonical_url, *item.urls]))
-        with self._sessions.begin() as session:
-            self._add_urls(session, article_id, urls, item.source, None, "copy", now)
+        with self.engine.begin() as conn:
+            self._add_urls(conn, article_id, urls, item.source, None, "copy", now)
         return SaveResult(article_id, "copy")
 
     def _article_values(self, item: ArticleItem, now: datetime) -> dict[str, Any]:
@@ -284,27 +274,27 @@ class Store:
             "trip": classification.get("trip"),
         }
 
-    def _update_article(self, session: Session, article_id: int, item: ArticleItem, now: datetime) -> str:
-        previous_hash = session.scalar(select(Article.content_hash).where(Article.id == article_id))
+    def _update_article(self, conn: Connection, article_id: int, item: ArticleItem, now: datetime) -> str:
+        previous_hash = conn.execute(select(Article.content_hash).where(Article.id == article_id)).scalar()
         values = self._article_values(item, now)
         if previous_hash == item.content_hash:
-            session.execute(
+            conn.execute(
                 update(Article)
                 .where(Article.id == article_id)
                 .values(fetched_at=values["fetched_at"], entry_updated=values["entry_updated"])
             )
             return "unchanged"
-        session.add(
-            ArticleRevision(
+        conn.execute(
+            insert(ArticleRevision).values(
                 article_id=article_id, previous_hash=previous_hash, new_hash=item.content_hash, changed_at=now
             )
         )
-        session.execute(update(Article).where(Article.id == article_id).values(**values))
+        conn.execute(update(Article).where(Article.id == article_id).values(**values))
         return "updated"
 
     def _add_urls(
         self,
-        session: Session,
+        conn: Connection,
         article_id: int,
         urls: Iterable[str],
         source: str,
@@ -324,7 +314,7 @@ class Store:
             if url
         ]
         if rows:
-            session.execute(self._insert(ArticleUrl).values(rows).on_conflict_do_nothing(index_elements=["url"]))
+            conn.execute(self._crawl.insert_urls, rows)
 
     def record_failure(self, failure: FetchFailure, run_id: int | None = None, now: datetime | None = None) -> None:
         with self._sessions.begin() as session:
@@ -348,10 +338,10 @@ class Store:
 
     def failed_since(self, url: str, since: datetime, reasons: Sequence[str]) -> bool:
         """Whether a URL failed for one of `reasons` since then (a page not worth asking for again)."""
-        with self._sessions() as session:
-            found = session.scalar(
-                select(Failure.id).where(Failure.url == url, Failure.at >= since, Failure.reason.in_(reasons)).limit(1)
-            )
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                self._crawl.failed_since, {"url": url, "since": since, "reasons": list(reasons)}
+            ).scalar()
         return found is not None
 
     def feed_failed_since(self, url: str, since: datetime) -> bool:
@@ -1086,3 +1076,39 @@ class SourceSummary:
 
 def _top(counts: dict[str, int], top: int) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:top])
+
+
+class _CrawlStatements:
+    """The crawl path's statements, built once per store; values are bound at each execution."""
+
+    def __init__(self, insert_article: Any, insert_url: Any) -> None:
+        self.known_url = (
+            select(ArticleUrl.article_id, ArticleUrl.kind, Article.fetched_at, Article.published, Article.entry_updated)
+            .join(Article, Article.id == ArticleUrl.article_id)
+            .where(ArticleUrl.url == bindparam("url"))
+        )
+        self.id_by_hash = select(func.min(Article.id)).where(Article.content_hash == bindparam("hash"))
+        self.signatures_after = (
+            select(Article.id, Article.signature)
+            .where(Article.signature.is_not(None), Article.id > bindparam("after"))
+            .order_by(Article.id)
+        )
+        self.article_of_urls = (
+            select(ArticleUrl.article_id)
+            .where(ArticleUrl.url.in_(bindparam("urls", expanding=True)), ArticleUrl.kind != "copy")
+            .limit(1)
+        )
+        self.id_by_canonical = select(Article.id).where(Article.canonical_url == bindparam("url"))
+        self.insert_article = insert_article.on_conflict_do_nothing(index_elements=["canonical_url"]).returning(
+            Article.id
+        )
+        self.insert_urls = insert_url.on_conflict_do_nothing(index_elements=["url"])
+        self.failed_since = (
+            select(Failure.id)
+            .where(
+                Failure.url == bindparam("url"),
+                Failure.at >= bindparam("since"),
+                Failure.reason.in_(bindparam("reasons", expanding=True)),
+            )
+            .limit(1)
+        )

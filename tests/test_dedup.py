@@ -36,6 +36,7 @@ from pipelines.dedup import (
     normalise_text,
     shingles,
     similarity,
+    text_fingerprints,
     text_signature,
 )
 
@@ -908,3 +909,8 @@ def test_an_index_rebuilt_in_another_process_gives_the_same_answers() -> None:
     there = [None if answer is None else (answer[0], answer[1]) for answer in json.loads(child.stdout)]
     assert there == here
     assert sum(answer is not None for answer in here) == len(CORPORA) * len(COPY_VARIANTS)
+
+
+@pytest.mark.parametrize("text", ["\n".join(EN_A), "\n".join(ZH_A), "", "Ünïcode &amp; entities"])
+def test_fingerprints_are_the_hash_and_the_signature(text: str) -> None:
+    assert text_fingerprints(text, 64) == (content_hash(text), text_signature(text, 64))
