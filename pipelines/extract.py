@@ -137,10 +137,10 @@ def extract_article(html: bytes | str, url: str, options: ExtractOptions) -> dic
     page_language = _markup_language(tree)
     canonical = _canonical(tree, url)
     arguments = options.trafilatura_arguments()
-    document = trafilatura.bare_extraction(tree, url=url, **arguments, with_metadata=True)
+    document = trafilatura.bare_extraction(tree, url=url, **arguments)
     if options.retries_in_full(_document_text(document)):
         arguments["fast"] = False
-        document = trafilatura.bare_extraction(tree, url=url, **arguments, with_metadata=True)
+        document = trafilatura.bare_extraction(tree, url=url, **arguments)
     if not isinstance(document, Document):  # None: trafilatura found no body at all
         return None
     body = document.text or ""
@@ -150,18 +150,46 @@ def extract_article(html: bytes | str, url: str, options: ExtractOptions) -> dic
     text = _clean_text(body)
     if not text:
         return None
+    metadata = page_metadata(tree, url)
     return {
         "text": text,
-        "title": _clean_field(document.title),
-        "author": _clean_field(document.author),
-        "published": timestamp or document.date,
-        "language": normalise_language(document.language) or page_language,
-        "sitename": _clean_field(document.sitename),
-        "description": _clean_field(document.description),
+        "title": _clean_field(metadata.title),
+        "author": _clean_field(metadata.author),
+        "published": timestamp or metadata.date,
+        "language": page_language,
+        "sitename": _clean_field(metadata.sitename),
+        "description": _clean_field(metadata.description),
         "canonical": canonical,
         "amphtml": _amp_version(tree, url),
-        "image": document.image or None,
+        "image": metadata.image or None,
     }
+
+
+def page_metadata(tree: HtmlElement, url: str) -> Document:
+    """Title, author, date, site name, description and image, by trafilatura's metadata readers.
+
+    `trafilatura.extract_metadata` (what `with_metadata=True` runs) also looks for categories,
+    tags and a licence, which tripwatch does not keep: on the public benchmark's 181 pages they
+    took 47% of its time (8.2 ms a page against 4.4 here). This calls the readers for the fields
+    we keep, in the same order of precedence: meta tags, then JSON-LD, then the page's markup;
+    tests/test_extract.py checks that the fields come out the same.
+    """
+    from htmldate import find_date
+    from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_sitename, extract_title
+
+    metadata = examine_meta(tree)
+    if metadata.author and " " not in metadata.author:
+        metadata.author = None  # a one-word meta author is mostly a handle or "admin"; JSON-LD may do better
+    metadata = extract_meta_json(tree, metadata)
+    metadata.title = metadata.title or extract_title(tree)
+    metadata.author = metadata.author or extract_author(tree)
+    # Dates after today are typos or scheduled-post artefacts; trafilatura caps them the same way.
+    today = datetime.now().astimezone().strftime("%Y-%m-%d")
+    metadata.date = find_date(tree, url=metadata.url or url, original_date=True, extensive_search=True, max_date=today)
+    sitename = metadata.sitename or extract_sitename(tree)
+    metadata.sitename = sitename.lstrip("@") if sitename else None  # "@Outlet" from Twitter cards
+    metadata.clean_and_trim()
+    return metadata
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,22 @@ from __future__ import annotations
 import json
 import pickle
 import unicodedata
+from pathlib import Path
 
 import pytest
+import trafilatura
+from trafilatura.utils import load_html
 
 from pipelines.dedup import content_hash, similarity, text_signature
-from pipelines.extract import ExtractOptions, PageJob, article_text, extract_article, normalise_language, process_page
+from pipelines.extract import (
+    ExtractOptions,
+    PageJob,
+    article_text,
+    extract_article,
+    normalise_language,
+    page_metadata,
+    process_page,
+)
 from storage.compression import decompress_html
 
 URL = "https://gazette.example/world/2024/05/14/minister-lisbon?utm_source=feed"
@@ -362,3 +373,17 @@ def test_the_worker_returns_the_fingerprints_of_the_text_to_store_and_the_compre
     assert without_html is not None
     assert without_html["html_z"] == b""
     assert process_page("<html><body></body></html>", URL, job) is None
+
+
+DEMO_PAGES = sorted((Path(__file__).resolve().parent.parent / "demo" / "sites").glob("*/**/*.html"))
+
+
+@pytest.mark.parametrize("path", DEMO_PAGES, ids=lambda path: path.name)
+def test_page_metadata_reads_what_trafilatura_extract_metadata_reads(path: Path) -> None:
+    # page_metadata skips the categories, tags and licence; the fields it keeps must not change.
+    html = path.read_bytes()
+    url = "https://outlet.example/" + path.name
+    ours = page_metadata(load_html(html), url)
+    theirs = trafilatura.extract_metadata(load_html(html), url)
+    for field in ("title", "author", "date", "description", "image"):
+        assert getattr(ours, field) == getattr(theirs, field), field
