@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import multiprocessing
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
@@ -35,6 +38,19 @@ def test_migrations_build_exactly_the_models_schema(db_url: str) -> None:
         assert migrate.current_revision(store.engine) == migrate.head_revision()
         tables = set(inspect(store.engine).get_table_names())
     assert set(Base.metadata.tables) <= tables
+
+
+def test_the_head_revision_constant_is_alembics_head() -> None:
+    # Store.open skips Alembic when the database is at HEAD_REVISION: a new migration must move it.
+    assert migrate.head_revision() == migrate.HEAD_REVISION
+
+
+def test_opening_an_up_to_date_store_does_not_load_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    Store.open(url).close()  # creates the schema (loads Alembic) in this process
+    probe = f"import sys; from storage.repository import Store; Store.open({url!r}).close(); print('alembic' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
+    assert result.stdout.strip() == "False"
 
 
 def test_migrations_keep_data_across_reopen(db_url: str) -> None:
