@@ -57,7 +57,10 @@ SPIDER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "crawler.report.CrawlReport": 500,
+    "crawler.memory.ReturnFreedMemory": 510,
 }
+# Return freed heap memory to the system this often (seconds; 0 = never): crawler/memory.py.
+MEMORY_TRIM_INTERVAL = 5
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
     "pipelines.classify.ClassifyPipeline": 200,
