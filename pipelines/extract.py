@@ -442,16 +442,16 @@ class ExtractPipeline:
 
     @staticmethod
     def default_workers() -> int:
-        """EXTRACT_WORKERS = -1: one worker per usable core but one, and at least one.
+        """EXTRACT_WORKERS = -1: one worker per usable core.
 
-        The crawl process keeps a core for itself: Scrapy and every later stage run there, one
-        item at a time, so it is the part that cannot be spread. On 2 cores one worker crawled
-        2000 pages at 32-37 pages/s; two crawled them at 29-31 (they took CPU from the crawl
-        process) with 90 MB more memory (benchmarks/throughput.py, docs/performance.md).
+        The workers do most of a crawl's CPU work (extraction, hashes, signatures, compression);
+        the crawl process needs about half as much per page and shares the cores with them. On
+        2 cores, 2,000 pages: two workers crawled 59-69 pages/s, one 45-46, runs taking turns
+        (benchmarks/throughput.py). Memory: each worker adds about 20 MB of PSS.
         """
         # Cores this process may run on (taskset, cgroup cpusets), where the platform says.
         usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-        return max(1, usable - 1)
+        return max(1, usable)
 
     def open_spider(self) -> None:
         if self.workers > 0:
