@@ -12,7 +12,8 @@ shingles replaced, Jaccard ~0.67) and misses (fresh sets), in a seeded random or
 For each size the table gives: the time to rebuild the index from stored signatures
 (`add_many`, what a crawl does on start), the median and 95th percentile time of `find`,
 how many hits and misses were answered right, the memory the index holds (tracemalloc,
-signatures included), and then the mean time of `add` (one new item, merges included).
+signatures included; "lean": with `signature_of`, as a crawl keeps it, ids and band keys only,
+signatures read from the store), and then the mean time of `add` (one new item, merges included).
 `--with-minhashlsh` adds datasketch's MinHashLSH with the same bands, for comparison.
 Then the time to compute one signature from a typical 500-word article (per item, not per
 index size), for spaced and for Chinese text.
@@ -62,6 +63,7 @@ class SizeResult:
     misses_clear: int
     misses: int
     memory_bytes: int
+    lean_memory_bytes: int  # with signature_of: what a crawl's DedupPipeline holds
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,16 @@ def measure_index(
 
     traced, memory = traced_memory(build)
     del traced
+    # What a crawl holds: ids and band keys, the signatures staying in the store (signature_of).
+    stored = dict(enumerate(signatures))
+
+    def build_lean() -> NearDuplicateIndex:
+        index = NearDuplicateIndex(settings, signature_of=stored.get)
+        index.add_many((item, fresh(signature)) for item, signature in enumerate(signatures))
+        return index
+
+    traced, lean_memory = traced_memory(build_lean)
+    del traced
 
     started = time.perf_counter()
     index = NearDuplicateIndex(settings)
@@ -168,6 +180,7 @@ def measure_index(
         misses_clear=misses_clear,
         misses=misses,
         memory_bytes=memory,
+        lean_memory_bytes=lean_memory,
     )
 
 
@@ -247,13 +260,15 @@ def format_table(results: Sequence[SizeResult], lsh: Sequence[LshResult], settin
         f"NearDuplicateIndex: threshold {settings.threshold}, num_perm {settings.num_perm}, "
         f"{bands} bands x {rows} rows",
         f"{'items':>9} {'rebuild s':>10} {'add µs':>8} {'find µs':>8} {'p95 µs':>8} "
-        f"{'hits found':>12} {'misses none':>12} {'memory MB':>10} {'bytes/item':>11}",
+        f"{'hits found':>12} {'misses none':>12} {'memory MB':>10} {'bytes/item':>11} "
+        f"{'lean MB':>8} {'lean B/item':>12}",
     ]
     for r in results:
         lines.append(
             f"{r.items:>9,} {r.rebuild_s:>10.2f} {r.add_us_mean:>8.1f} {r.find_us_median:>8.1f} "
             f"{r.find_us_p95:>8.1f} {f'{r.hits_found}/{r.hits}':>12} {f'{r.misses_clear}/{r.misses}':>12} "
-            f"{r.memory_bytes / 1e6:>10.1f} {r.memory_bytes / r.items:>11,.0f}"
+            f"{r.memory_bytes / 1e6:>10.1f} {r.memory_bytes / r.items:>11,.0f} "
+            f"{r.lean_memory_bytes / 1e6:>8.1f} {r.lean_memory_bytes / r.items:>12,.0f}"
         )
     if len(results) > 1:
         first, last = results[0], results[-1]

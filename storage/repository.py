@@ -219,6 +219,12 @@ class Store:
             rows = conn.execute(self._crawl.signatures_after, {"after": after_id}).all()
         yield from ((article_id, signature) for article_id, signature in rows if signature is not None)
 
+    def article_signature(self, article_id: int) -> bytes | None:
+        """An article's near-duplicate signature; None if it has none or no longer exists."""
+        with self.engine.connect() as conn:
+            signature: bytes | None = conn.execute(self._crawl.signature_of, {"id": article_id}).scalar()
+        return signature
+
     def article_text(self, article_id: int) -> str:
         with self._sessions() as session:
             return session.scalar(select(Article.text).where(Article.id == article_id)) or ""
@@ -1087,6 +1093,7 @@ class _CrawlStatements:
             .join(Article, Article.id == ArticleUrl.article_id)
             .where(ArticleUrl.url == bindparam("url"))
         )
+        self.signature_of = select(Article.signature).where(Article.id == bindparam("id"))
         self.id_by_hash = select(func.min(Article.id)).where(Article.content_hash == bindparam("hash"))
         self.signatures_after = (
             select(Article.id, Article.signature)

@@ -879,6 +879,37 @@ def test_a_rebuilt_index_gives_the_same_answers(stored: list[str], others: list[
         assert backwards.find(query) == answer
 
 
+@given(st.lists(texts, min_size=1, max_size=10), st.lists(texts, max_size=5))
+@settings(max_examples=60, deadline=None)
+def test_an_index_reading_signatures_from_the_store_gives_the_same_answers(
+    stored: list[str], others: list[str]
+) -> None:
+    """With signature_of the index keeps no signatures; answers must not change."""
+    signatures = dict(enumerate((signature(text) for text in stored), start=1))
+    in_memory = NearDuplicateIndex(DedupSettings())
+    in_memory.add_many(signatures.items())
+    lookups: list[int] = []
+
+    def from_store(item_id: int) -> bytes | None:
+        lookups.append(item_id)
+        return signatures.get(item_id)
+
+    lean = NearDuplicateIndex(DedupSettings(), signature_of=from_store)
+    lean.add_many(signatures.items())
+    assert len(lean) == len(in_memory)
+    for query in [*signatures.values(), *(signature(text) for text in others)]:
+        assert lean.find(query) == in_memory.find(query)
+    assert lookups  # a stored text finds at least itself as a candidate
+
+
+def test_an_item_gone_from_the_store_is_no_match() -> None:
+    original = signature(" ".join(EN_A))
+    index = NearDuplicateIndex(DedupSettings(), signature_of=lambda item_id: None)
+    index.add(1, original)
+    assert 1 in index
+    assert index.find(original) is None
+
+
 def test_an_index_rebuilt_in_another_process_gives_the_same_answers() -> None:
     """A restart: another process, another hash seed, the stored signatures read back."""
     stored = [article(corpus.story) for corpus in CORPORA] + [article(EN_B), article(EN_D)]
