@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Self
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -525,6 +526,14 @@ def is_near_duplicate_text(a: str, b: str, settings: DedupSettings) -> bool:
 
 # --- Scrapy adapter below ---
 
+# The dedup stage of each running crawler, for the store stage's final check (`recheck`).
+_STAGES: WeakKeyDictionary[Crawler, DedupPipeline] = WeakKeyDictionary()
+
+
+def dedup_stage(crawler: Crawler) -> DedupPipeline | None:
+    """The crawler's DedupPipeline, if ITEM_PIPELINES has one."""
+    return _STAGES.get(crawler)
+
 
 class DedupPipeline:
     """Marks an item that repeats a stored article (same text, or a near-duplicate copy).
@@ -550,7 +559,9 @@ class DedupPipeline:
         settings = DedupSettings(
             threshold=crawler.settings.getfloat("DEDUP_SIMILARITY"), num_perm=crawler.settings.getint("DEDUP_NUM_PERM")
         )
-        return cls(crawler.settings["DATABASE_URL"], settings, crawler.stats)
+        pipeline = cls(crawler.settings["DATABASE_URL"], settings, crawler.stats)
+        _STAGES[crawler] = pipeline
+        return pipeline
 
     def open_spider(self) -> None:
         # Imported here: the extraction workers import this module for its pure functions only.
@@ -593,20 +604,37 @@ class DedupPipeline:
             return item
         assert self.store is not None, "open_spider was not called"
         self._catch_up()
+        self._decide(item)
+        return item
+
+    def recheck(self, item: ArticleItem) -> None:
+        """Decide again for an item about to be stored as new, if anything was stored meanwhile.
+
+        The store stage calls this holding `Store.new_article_lock`: between this stage's first
+        decision and the insert, another process writing to the same database (a scale-out
+        worker, a scheduled crawl) may have stored the very article this page copies.
+        """
+        seen = self.last_indexed_id
+        self._catch_up()
+        if self.last_indexed_id != seen:
+            self._decide(item)
+
+    def _decide(self, item: ArticleItem) -> None:
+        assert self.store is not None, "open_spider was not called"
         if not item.content_hash:  # the extraction worker computes both; items from elsewhere may lack them
             item.content_hash, item.signature = text_fingerprints(item.text, self.settings.num_perm)
         known = next((k for k in map(self.store.known_url, [item.canonical_url, *item.urls]) if k), None)
         if known is not None:
             # Seen before: the same article again (maybe corrected), or a known copy.
             item.duplicate_of = known.article_id if known.kind == "copy" else None
-            if item.duplicate_of is None:
+            if item.duplicate_of is None and all(pending is not item for pending in self._updated):
                 self._updated.append(item)
-            return item
+            return
         exact = self.store.article_id_by_hash(item.content_hash)
         if exact is not None:
             item.duplicate_of = exact
             self.stats.inc_value("dedup/exact")
-            return item
+            return
         match = self.index.find(item.signature)
         if match is not None:
             item.duplicate_of = match[0]
@@ -615,5 +643,4 @@ class DedupPipeline:
                 "Copy of item %(id)s (similarity %(sim).2f): %(url)s",
                 {"id": match[0], "sim": match[1], "url": item.url},
             )
-            return item
-        return item
+            return

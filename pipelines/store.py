@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any, Self
 from scrapy import signals
 
 from crawler.items import ArticleItem, FetchFailure
-from storage.repository import Store
+from pipelines.dedup import DedupPipeline, dedup_stage
+from storage.repository import SaveResult, Store
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -44,6 +45,7 @@ class StorePipeline:
         self.stats = stats
         self.store: Store | None = None
         self.run_id: int | None = None
+        self.dedup: DedupPipeline | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -57,6 +59,7 @@ class StorePipeline:
         # Every component opens with a migration check (one query when up to date, under a lock),
         # so `scrapy crawl` works on a new database whatever opens first.
         self.store = Store.open(self.database_url)
+        self.dedup = dedup_stage(self.crawler)
         # The run record names the sources the spider was asked for.
         sources = list(getattr(self.crawler.spider, "source_names", []))
         self.run_id = self.store.start_run(sources)
@@ -90,10 +93,14 @@ class StorePipeline:
         assert self.store is not None
         if not self.keep_html:
             item.html, item.html_z = "", b""
-        if item.duplicate_of is not None:
-            result = self.store.add_copy(item.duplicate_of, item)
+        if item.duplicate_of is None and self.dedup is not None:
+            # Another process may have stored this story since the dedup stage looked: check
+            # again where no other process can store in between.
+            with self.store.new_article_lock():
+                self.dedup.recheck(item)
+                result = self._write(item)
         else:
-            result = self.store.save_article(item)
+            result = self._write(item)
         item.article_id = result.article_id
         self.stats.inc_value(f"store/{result.outcome}")
         self.stats.inc_value(f"source/{item.source}/{result.outcome}")
@@ -101,6 +108,12 @@ class StorePipeline:
             "Stored %(url)s: %(outcome)s (item %(id)s)",
             {"url": item.url, "outcome": result.outcome, "id": result.article_id},
         )
+
+    def _write(self, item: ArticleItem) -> SaveResult:
+        assert self.store is not None
+        if item.duplicate_of is not None:
+            return self.store.add_copy(item.duplicate_of, item)
+        return self.store.save_article(item)
 
     def _record_failure(self, failure: FetchFailure) -> None:
         assert self.store is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
@@ -158,6 +159,7 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._write_lock_fd: int | None = None
 
     @classmethod
     def open(cls, url: str, *, migrate_schema: bool = True) -> Store:
@@ -173,6 +175,11 @@ class Store:
         return cls(engine)
 
     def close(self) -> None:
+        if self._write_lock_fd is not None:
+            import os
+
+            os.close(self._write_lock_fd)
+            self._write_lock_fd = None
         self.engine.dispose()
 
     def __enter__(self) -> Store:
@@ -198,6 +205,39 @@ class Store:
     @cached_property
     def _crawl(self) -> _CrawlStatements:
         return _CrawlStatements(self._insert(Article), self._insert(ArticleUrl))
+
+    @contextmanager
+    def new_article_lock(self) -> Iterator[None]:
+        """Crawls writing to this database take turns to decide that a page is a new article and
+        store it, so that two processes cannot both store one story (a page and its copy) as new.
+
+        SQLite: an exclusive flock on `<database>.write-lock`; PostgreSQL: an advisory lock.
+        Held for the final check and the insert only, a few milliseconds.
+        """
+        if self.dialect == "postgresql":
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:a, :b)"), _NEW_ARTICLE_LOCK_KEYS)
+                conn.commit()
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:a, :b)"), _NEW_ARTICLE_LOCK_KEYS)
+                    conn.commit()
+            return
+        database = self.engine.url.database
+        if self.dialect != "sqlite" or not database or database == ":memory:":
+            yield  # no other process can write here
+            return
+        import fcntl
+        import os
+
+        if self._write_lock_fd is None:
+            self._write_lock_fd = os.open(f"{database}.write-lock", os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(self._write_lock_fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._write_lock_fd, fcntl.LOCK_UN)
 
     def known_url(self, url: str) -> KnownUrl | None:
         """The article a (canonical) URL already led to, if any."""
@@ -1082,6 +1122,10 @@ class SourceSummary:
 
 def _top(counts: dict[str, int], top: int) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:top])
+
+
+# (classid, objid) of the advisory lock behind Store.new_article_lock; the scheduler's is another.
+_NEW_ARTICLE_LOCK_KEYS = {"a": 7311, "b": 2}
 
 
 class _CrawlStatements:

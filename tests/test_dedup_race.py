@@ -1,0 +1,92 @@
+"""Two crawls writing to one database cannot both store one story as new.
+
+A scale-out worker or a scheduled crawl may store the original of a page between this crawl's
+dedup decision and its insert. The store stage checks again under `Store.new_article_lock`.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from scrapy.utils.test import get_crawler
+
+from crawler.items import ArticleItem
+from pipelines.dedup import DedupPipeline, DedupSettings
+from storage.repository import Store
+
+ORIGINAL = "\n".join(
+    [
+        "The interior minister landed in Manila on Monday for three days of talks on maritime "
+        "patrols, the exchange of passenger records and the training of coast guard crews.",
+        "Her counterpart met the delegation at the airport; a joint statement on data sharing is "
+        "expected before the minister flies on to Jakarta at the end of the week.",
+        "Officials said the visit had been planned since the spring but was kept quiet until the "
+        "last moment for security reasons, as is usual for the ministry's trips abroad.",
+    ]
+)
+COPY = ORIGINAL + "\nThis report first appeared in a partner newspaper and is republished with permission."
+
+
+def item(url: str, text: str) -> ArticleItem:
+    article = ArticleItem(url=url, source="test", html="", urls=[url])
+    article.canonical_url = url
+    article.text = text
+    article.title = "Minister in Manila"
+    return article
+
+
+def dedup_stage(db_url: str) -> DedupPipeline:
+    stage = DedupPipeline(db_url, DedupSettings(), get_crawler().stats)
+    stage.open_spider()
+    return stage
+
+
+def test_a_copy_stored_as_new_by_one_process_is_caught_when_the_other_stored_the_original(db_url: str) -> None:
+    Store.open(db_url).close()
+    ours, theirs = dedup_stage(db_url), dedup_stage(db_url)
+    try:
+        copy = item("https://partner.example/manila", COPY)
+        ours.process_item(copy)
+        assert copy.duplicate_of is None  # nothing stored yet: it looks new
+
+        original = item("https://gazette.example/manila", ORIGINAL)
+        theirs.process_item(original)
+        with Store.open(db_url) as store:
+            stored_id = store.save_article(original).article_id  # the other process stores first
+            with store.new_article_lock():
+                ours.recheck(copy)
+        assert copy.duplicate_of == stored_id
+    finally:
+        ours.close_spider()
+        theirs.close_spider()
+
+
+def test_nothing_stored_meanwhile_leaves_the_decision(db_url: str) -> None:
+    Store.open(db_url).close()
+    stage = dedup_stage(db_url)
+    try:
+        page = item("https://gazette.example/manila", ORIGINAL)
+        stage.process_item(page)
+        stage.recheck(page)
+        assert page.duplicate_of is None
+    finally:
+        stage.close_spider()
+
+
+def test_the_new_article_lock_is_held_by_one_store_at_a_time(db_url: str) -> None:
+    Store.open(db_url).close()
+    trying, acquired = threading.Event(), threading.Event()
+
+    def take_the_lock(store: Store) -> None:
+        trying.set()
+        with store.new_article_lock():
+            acquired.set()
+
+    with Store.open(db_url) as first, Store.open(db_url) as second:
+        with first.new_article_lock():
+            other = threading.Thread(target=take_the_lock, args=(second,))
+            other.start()
+            assert trying.wait(10)
+            assert not acquired.wait(0.3), "a second store took the lock while the first held it"
+        other.join(10)
+        assert acquired.is_set()
