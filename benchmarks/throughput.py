@@ -5,6 +5,8 @@ from a separate process (demo/server.py's FixtureWeb) and measures, one after th
 
   (a) the naive floor: `trafilatura.extract(html, with_metadata=True)` over the same pages,
       one after the other in this process;
+  (p) the same in one process per CPU at once, each over its share of the pages: what this
+      machine's CPUs give together on that work right now (p/a is 2 only on 2 idle, unshared cores);
   (s) the same with the pipeline's own `extract_article` and the options in crawler/settings.py;
   (b) the fetch ceiling: a do-nothing Scrapy spider that reads the feeds and fetches every
       page (a child process, project settings, no pipelines, no project middlewares);
@@ -20,7 +22,7 @@ wall-clock from the start of the child to its exit ("process"), and the crawl ph
 work on the machine share its CPUs: the report gives the CPU seconds each took per phase,
 and the CPU milliseconds per page of each process, which vary less with the machine's load.
 
-Run: python -m benchmarks.throughput [--pages 2000] [--phases asbcdv] [--set NAME=VALUE] [--keep DIR]
+Run: python -m benchmarks.throughput [--pages 2000] [--phases apsbcdv] [--set NAME=VALUE] [--keep DIR]
      python -m benchmarks.throughput --pages 10000 --phases bcd    # the memory target
 """
 
@@ -373,6 +375,43 @@ def measure_floor(
     return Floor(label, len(pages), after.wall - before.wall, after.own - before.own, after.busy - before.busy)
 
 
+def measure_parallel_floor(label: str, site: GeneratedSite, server: SiteServer, limit: int | None) -> Floor:
+    """(p): `naive_extract` in one process per CPU at once, each over its share of the pages.
+
+    What this machine's CPUs give together on the naive floor's own work, measured in this run:
+    p/a near the CPU count means they scale; on a VM whose virtual CPUs share physical cores it
+    stays well below. No pipeline can gain more over (a) than p/a, except by costing less per page.
+    """
+    pages = site.pages[:limit] if limit else site.pages
+    cpus = os.cpu_count() or 1
+    files = [str(site.file(page)) for page in pages]
+    urls = [server.base + page.path for page in pages]
+    shares = [(files[index::cpus], urls[index::cpus]) for index in range(cpus)]
+    context = multiprocessing.get_context("fork")
+    ready = context.Barrier(cpus + 1)
+    workers = [context.Process(target=_extract_share, args=(*share, ready)) for share in shares]
+    for worker in workers:
+        worker.start()
+    ready.wait()  # every worker has imported trafilatura and extracted one page: start the clock
+    before = Machine.read(server.pid)
+    children_before = os.times()
+    for worker in workers:
+        worker.join()
+    after = Machine.read(server.pid)
+    children_after = os.times()
+    cpu = (children_after.children_user + children_after.children_system) - (
+        children_before.children_user + children_before.children_system
+    )
+    return Floor(label, len(pages), after.wall - before.wall, cpu, after.busy - before.busy)
+
+
+def _extract_share(files: Sequence[str], urls: Sequence[str], ready: Any) -> None:
+    naive_extract(Path(files[0]).read_text(encoding="utf-8"), urls[0])  # trafilatura's start-up, as in (a)
+    ready.wait()
+    for file, url in zip(files, urls, strict=True):
+        naive_extract(Path(file).read_text(encoding="utf-8"), url)
+
+
 def naive_extract(html: str, url: str) -> object:
     """(a): what a spider callback would do without tripwatch's pipeline."""
     import trafilatura
@@ -663,7 +702,10 @@ def cpu_table(floors: Sequence[Floor], crawls: Sequence[CrawlMeasure]) -> str:
     rows = []
     for floor in floors:
         per_page = floor.cpu / floor.pages
-        rows.append([floor.label, _per_page(floor.cpu, floor.pages), "-", "-", f"{1 / per_page:.0f}"])
+        if floor.label.startswith("(p)"):  # its CPU is its processes', on every CPU
+            rows.append([floor.label, "-", _per_page(floor.cpu, floor.pages), "-", f"{cpus / per_page:.0f}"])
+        else:
+            rows.append([floor.label, _per_page(floor.cpu, floor.pages), "-", "-", f"{1 / per_page:.0f}"])
     for measure in crawls:
         pages = measure.articles
         usage = measure.usage
@@ -718,26 +760,25 @@ def report(
         f"{os.cpu_count()} CPUs; load average at the end {os.getloadavg()[0]:.2f}.",
         "",
     ]
-    by_label = {measure.label[:3]: measure for measure in crawls}
-    floor = next((f for f in floors if f.label.startswith("(a)")), None)
-    ceiling, crawl, repeat, serial = (by_label.get(key) for key in ("(b)", "(c)", "(d)", "(v)"))
-    timed = [measure for measure in crawls if measure is not repeat]
+    crawl = next((measure for measure in crawls if measure.label.startswith("(c)")), None)
+    repeat = next((measure for measure in reversed(crawls) if measure.label.startswith("(d)")), None)
+    timed = [measure for measure in crawls if not measure.label.startswith("(d)")]
     lines += [throughput_table(floors, timed), ""]
-    ratios = []
-    if crawl and floor:
-        ratios.append(
-            f"c/a = {crawl.process_rate / floor.rate:.2f} ({crawl.crawl_rate / floor.rate:.2f} on crawl time)"
+    rates = phase_rates(floors, crawls)
+    ratios = [
+        ratio_text(f"{top}/{bottom}", rates[top], rates[bottom], note)
+        for top, bottom, note in (
+            ("p", "a", f"what {os.cpu_count()} CPUs give this work"),
+            ("c", "a", ""),
+            ("c", "p", ""),
+            ("c", "b", ""),
+            ("c", "v", ""),
         )
-    if crawl and ceiling:
-        ratios.append(
-            f"c/b = {crawl.process_rate / ceiling.process_rate:.2f} "
-            f"({crawl.crawl_rate / ceiling.crawl_rate:.2f} on crawl time)"
-        )
-    if crawl and serial:
-        ratios.append(
-            f"c/v = {crawl.process_rate / serial.process_rate:.2f} "
-            f"({crawl.crawl_rate / serial.crawl_rate:.2f} on crawl time)"
-        )
+        if rates.get(top) and rates.get(bottom)
+    ]
+    if rates.get("c") and rates.get("a"):
+        crawl_phase = [measure.crawl_rate for measure in crawls if measure.label.startswith("(c)")]
+        ratios.insert(2 if rates.get("p") else 1, ratio_text("c/a on crawl time", crawl_phase, rates["a"]))
     if ratios:
         lines += ["   ".join(ratios), ""]
     lines += [cpu_table(floors, timed), ""]
@@ -771,6 +812,31 @@ def report(
     return "\n".join(lines)
 
 
+def phase_rates(floors: Sequence[Floor], crawls: Sequence[CrawlMeasure]) -> dict[str, list[float]]:
+    """Each phase's pages/s (whole process), one per round, in the order they ran."""
+    rates: dict[str, list[float]] = {}
+    for floor in floors:
+        rates.setdefault(floor.label[1], []).append(floor.rate)
+    for measure in crawls:
+        rates.setdefault(measure.label[1], []).append(measure.process_rate)
+    return rates
+
+
+def ratio_text(name: str, tops: Sequence[float], bottoms: Sequence[float], note: str = "") -> str:
+    """`name = ratio`, from the rounds in turn (round k of one phase against round k of the other).
+
+    Rounds that ran one after the other share the machine's speed of the moment; over several
+    rounds the median is given, with each round's ratio.
+    """
+    pairs = [top / bottom for top, bottom in zip(tops, bottoms, strict=False)]
+    if len(pairs) == 1:
+        return f"{name} = {pairs[0]:.2f}" + (f" ({note})" if note else "")
+    each = ", ".join(f"{value:.2f}" for value in pairs)
+    return f"{name} = {statistics.median(pairs):.2f} (median of {len(pairs)} rounds: {each}" + (
+        f"; {note})" if note else ")"
+    )
+
+
 def timeline_text(timeline: Sequence[tuple[float, int, int]], points: int = 8) -> str:
     """A few evenly spaced points of the memory timeline, the last one included."""
     if not timeline:
@@ -787,7 +853,7 @@ def write_config(site: GeneratedSite, base: str, folder: Path) -> Path:
     return folder
 
 
-PHASES = "asbcdv"
+PHASES = "apsbcdv"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -796,8 +862,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--phases",
         default=PHASES,
-        help="measurements to run, in order (default asbcdv; d needs c): a, b, c, d as above; "
-        "s = extract_article serially; v = tripwatch crawl without the pool, compared with c",
+        help=f"measurements to run, in order (default {PHASES}; d needs c): a, b, c, d as above; "
+        "p = (a) in one process per CPU at once; s = extract_article serially; "
+        "v = tripwatch crawl without the pool, compared with c",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run the phases a, p and c this many times, taking turns, then the others once; the ratios are "
+        "medians over the rounds (this VM's CPU speed drifts by tens of percent from minute to minute)",
     )
     parser.add_argument("--floor-pages", type=int, default=None, help="time (a) and (s) on the first N pages only")
     parser.add_argument("--keep", type=Path, default=None, help="work in this folder and keep it (site, db, logs)")
@@ -811,6 +885,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--fetch-only-child", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error(f"--rounds {args.rounds}: give 1 or more")
     if args.fetch_only_child is not None:
         return fetch_only_child(args.fetch_only_child)
     if set(args.phases) - set(PHASES) or ("d" in args.phases and "c" not in args.phases):
@@ -830,7 +906,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         server = SiteServer(site)
         try:
-            floors, crawls = run_phases(args.phases, site, server, workdir, args.floor_pages, args.settings)
+            phases = rounds_of(args.phases, args.rounds)
+            floors, crawls = run_phases(phases, site, server, workdir, args.floor_pages, args.settings)
         finally:
             server.stop()
         labels = {measure.label[:3] for measure in crawls}
@@ -842,6 +919,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.keep is None:
             shutil.rmtree(workdir, ignore_errors=True)
     return 0
+
+
+def rounds_of(phases: str, rounds: int) -> str:
+    """The order to run `phases` in: a, p and c `rounds` times, taking turns, then the rest once.
+
+    "apsbcdv" with 3 rounds: "apcapcapc" + "sbdv" (d after the last c, whose store it repeats on).
+    """
+    repeated = "".join(phase for phase in phases if phase in "apc")
+    return repeated * rounds + "".join(phase for phase in phases if phase not in "apc") if rounds > 1 else phases
 
 
 def run_phases(
@@ -856,18 +942,31 @@ def run_phases(
     db_url = f"sqlite:///{workdir / 'bench.db'}"
     floors: list[Floor] = []
     crawls: list[CrawlMeasure] = []
+    seen: Counter[str] = Counter()
     for phase in phases:
+        seen[phase] += 1
+        # A repeated phase is another round: its label says which, its crawl gets a new store.
+        nth = f", round {seen[phase]}" if seen[phase] > 1 else ""
         if phase == "a":
-            label = "(a) trafilatura.extract(with_metadata=True), one process"
+            label = "(a) trafilatura.extract(with_metadata=True), one process" + nth
             floors.append(measure_floor(label, naive_extract, site, server, floor_pages))
+        elif phase == "p":
+            label = f"(p) the same in {os.cpu_count()} processes at once" + nth
+            floors.append(measure_parallel_floor(label, site, server, floor_pages))
         elif phase == "s":
             label = "(s) extract_article (settings' options), one process"
             floors.append(measure_floor(label, settings_extract(), site, server, floor_pages))
         elif phase == "b":
             crawls.append(measure_fetch_ceiling(config_dir, server, workdir))
-        elif phase in "cd":
-            label = "(c) tripwatch crawl" if phase == "c" else "(d) repeat crawl"
-            log = workdir / f"{phase}.log"
+        elif phase == "c":
+            if seen[phase] > 1:
+                db_url = f"sqlite:///{workdir / f'bench-{seen[phase]}.db'}"
+            log = workdir / f"c{seen[phase]}.log"
+            label = "(c) tripwatch crawl" + nth
+            crawls.append(measure_tripwatch_crawl(label, config_dir, db_url, server, log, settings))
+        elif phase == "d":  # on the store of the latest (c)
+            label = "(d) repeat crawl" + nth
+            log = workdir / f"d{seen[phase]}.log"
             crawls.append(measure_tripwatch_crawl(label, config_dir, db_url, server, log, settings))
         elif phase == "v":
             # Every stage in the crawl process, one item after the other: the serial reference.
@@ -875,7 +974,7 @@ def run_phases(
             serial_url = f"sqlite:///{workdir / 'serial.db'}"
             extra = [*settings, "EXTRACT_WORKERS=0"]
             crawls.append(measure_tripwatch_crawl(label, config_dir, serial_url, server, workdir / "v.log", extra))
-        latest = floors[-1] if phase in "as" else crawls[-1]
+        latest = floors[-1] if phase in "aps" else crawls[-1]
         rate = latest.rate if isinstance(latest, Floor) else latest.process_rate
         logger.info("(%(phase)s) %(rate).1f pages/s", {"phase": phase, "rate": rate})
     return floors, crawls
