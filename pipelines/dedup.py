@@ -147,10 +147,20 @@ def normalise_text(text: str) -> str:
     current = text
     for _ in range(_MAX_NORMALISE_PASSES):
         following = _normalise_pass(current)
-        if following == current:
-            break
+        if following == current or _settled(following):
+            return following
         current = following
     return current
+
+
+def _settled(passed: str) -> bool:
+    """Whether another pass would leave this pass's output unchanged, without running it.
+
+    A pass's output contains only characters the class table maps to themselves, single spaces
+    and no gap between two no-space characters; so a further pass changes it only through its
+    entity decoding, NFKC or case folding. Checking those costs a tenth of a pass.
+    """
+    return "&" not in passed and unicodedata.is_normalized("NFKC", passed) and passed.casefold() == passed
 
 
 def _normalise_pass(text: str) -> str:

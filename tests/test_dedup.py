@@ -30,6 +30,7 @@ from pipelines.dedup import (
     DedupSettings,
     NearDuplicateIndex,
     SignatureError,
+    _normalise_pass,
     band_shape,
     content_hash,
     is_near_duplicate_text,
@@ -508,6 +509,30 @@ whitespace = st.text(alphabet=" \t\n\r\u00a0\u2003\u3000", min_size=1, max_size=
 def test_normalise_text_is_idempotent(text: str) -> None:
     once = normalise_text(text)
     assert normalise_text(once) == once
+
+
+def _normalised_by_passes_until_unchanged(text: str) -> str:
+    current = text
+    while (following := _normalise_pass(current)) != current:
+        current = following
+    return current
+
+
+# Entities, joiners, combining marks, compatibility forms and case pairs: what makes a second pass matter.
+tricky_pieces = ["&", "amp;", "#x301;", "e", "E", " ", "\u0301", "\u200d", "\u00ad", "\ufb01", "ß", "中"]
+tricky_text = st.lists(st.sampled_from(tricky_pieces) | st.characters(), max_size=40).map("".join)
+
+
+@given(tricky_text)
+@settings(max_examples=400)
+def test_normalise_text_stops_early_only_where_another_pass_changes_nothing(text: str) -> None:
+    assert normalise_text(text) == _normalised_by_passes_until_unchanged(text)
+
+
+def test_normalise_text_takes_the_second_pass_a_removed_joiner_needs() -> None:
+    # The first pass drops the joiner only after composing: the accent is left loose, the second composes it.
+    assert _normalise_pass("cafe\u200d\u0301") == "cafe\u0301"
+    assert normalise_text("cafe\u200d\u0301") == "caf\u00e9"
 
 
 @given(st.lists(words, min_size=1, max_size=30), st.data())
