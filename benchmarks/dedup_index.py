@@ -3,8 +3,8 @@
 Usage:
     python -m benchmarks.dedup_index [--sizes 1000 10000 100000] [--queries 1000] [--with-minhashlsh]
 
-Stored items are synthetic: each is a seeded random set of 300 shingles (what a ~300-word
-article gives), turned into a signature by the production code (`signature_of_shingles`),
+Stored items are synthetic: each is a seeded random set of 300 shingle hashes (what a ~300-word
+article gives), turned into a signature by the production code (`signature_of_hashes`),
 so building 100,000 of them takes seconds rather than the minutes that writing and
 shingling 100,000 texts would. Queries mix hits (a stored item with a fifth of its
 shingles replaced, Jaccard ~0.67) and misses (fresh sets), in a seeded random order.
@@ -29,6 +29,7 @@ import time
 import tracemalloc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
@@ -37,10 +38,13 @@ from pipelines.dedup import (
     DedupSettings,
     NearDuplicateIndex,
     band_shape,
-    signature_of_shingles,
+    signature_of_hashes,
     similarity,
     text_signature,
 )
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 SEED = 20240611
 SHINGLES_PER_ITEM = 300
@@ -76,16 +80,21 @@ class LshResult:
     memory_bytes: int
 
 
-def shingle_list(rng: np.random.Generator, count: int) -> list[str]:
-    return [f"{value:016x}" for value in rng.integers(0, 2**63, size=count).tolist()]
+def shingle_list(rng: np.random.Generator, count: int) -> npt.NDArray[np.uint32]:
+    """`count` random shingle hashes (what `shingle_hashes` gives a text)."""
+    return rng.integers(0, 2**32, size=count, dtype=np.uint32)
 
 
-def stored_shingles(item: int) -> list[str]:
+def stored_shingles(item: int) -> npt.NDArray[np.uint32]:
     return shingle_list(np.random.default_rng([SEED, item]), SHINGLES_PER_ITEM)
 
 
+def signature_of(hashes: npt.NDArray[np.uint32], num_perm: int) -> bytes:
+    return signature_of_hashes(np.unique(hashes), num_perm)
+
+
 def stored_signatures(count: int, num_perm: int) -> list[bytes]:
-    return [signature_of_shingles(set(stored_shingles(item)), num_perm) for item in range(count)]
+    return [signature_of(stored_shingles(item), num_perm) for item in range(count)]
 
 
 def queries(items: int, count: int, num_perm: int) -> list[tuple[bytes, int | None]]:
@@ -94,10 +103,10 @@ def queries(items: int, count: int, num_perm: int) -> list[tuple[bytes, int | No
     result: list[tuple[bytes, int | None]] = []
     for target in rng.integers(0, items, size=count // 2).tolist():
         kept = stored_shingles(target)[REPLACED_IN_A_HIT:]
-        copy = kept + shingle_list(rng, REPLACED_IN_A_HIT)
-        result.append((signature_of_shingles(set(copy), num_perm), target))
+        copy = np.concatenate([kept, shingle_list(rng, REPLACED_IN_A_HIT)])
+        result.append((signature_of(copy, num_perm), target))
     for _ in range(count - count // 2):
-        result.append((signature_of_shingles(set(shingle_list(rng, SHINGLES_PER_ITEM)), num_perm), None))
+        result.append((signature_of(shingle_list(rng, SHINGLES_PER_ITEM), num_perm), None))
     random.Random(SEED).shuffle(result)
     return result
 

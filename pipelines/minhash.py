@@ -90,7 +90,11 @@ def shingle_hashes(encoded_shingles: Iterable[bytes]) -> npt.NDArray[np.uint32]:
     # digest to 4 bytes (a new bytes object per shingle) or unpacking each with struct.
     digests = b"".join([hashlib.sha1(shingle, usedforsecurity=False).digest() for shingle in encoded_shingles])
     first_words = np.frombuffer(digests, dtype="<u4")[::_DIGEST_WORDS]
-    hashes: npt.NDArray[np.uint32] = first_words.astype(np.uint32)  # a native, writable copy
+    return fmix32(first_words.astype(np.uint32))  # astype: a native, writable copy
+
+
+def fmix32(hashes: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
+    """MurmurHash3's 32-bit finaliser, in place: spreads structured hashes over all 32 bits."""
     # Array arithmetic wraps modulo 2**32 silently, which is the intent here.
     hashes ^= hashes >> _FMIX_SHIFT_1
     hashes *= _FMIX_MULTIPLIER_1
@@ -107,8 +111,12 @@ def minhash_values(encoded_shingles: Iterable[bytes], perms: Permutations) -> np
     shingles, for `perms = permutations(num_perm, seed)`. Repeated shingles and their order
     change nothing; no shingles at all give `EMPTY_VALUE` everywhere.
     """
+    return minhash_of_hashes(shingle_hashes(encoded_shingles), perms)
+
+
+def minhash_of_hashes(hashes: npt.NDArray[np.uint32], perms: Permutations) -> npt.NDArray[np.uint32]:
+    """The MinHash values of shingles already hashed to 32 bits (and mixed), one per permutation."""
     values = np.full(len(perms), EMPTY_VALUE, dtype=np.uint32)
-    hashes = shingle_hashes(encoded_shingles)
     if len(hashes) == 0:
         return values
     # Equal-sized blocks, so the last one is not a sliver that costs a whole pass of overhead.

@@ -35,6 +35,7 @@ from pipelines.dedup import (
     content_hash,
     is_near_duplicate_text,
     normalise_text,
+    shingle_hashes,
     shingles,
     similarity,
     text_fingerprints,
@@ -589,13 +590,34 @@ def test_shingle_size_must_be_positive() -> None:
 
 # sha256 of text_signature(article(EN_A)). A change here changes every stored signature:
 # bump SIGNATURE_VERSION in pipelines/dedup.py and say so in the changelog.
-PINNED_SIGNATURE_DIGEST = "3129c35f947988fa7128ca2f91f1dfe6f4552c5adbe846c1acaffde220922d94"
+PINNED_SIGNATURE_DIGEST = "1ebe21632ce88c5e2174c29cc1cb1dee7c9b486b7414bb097a3350321a370a25"
 
 
 def test_signature_is_compact_and_pinned() -> None:
     sig = signature(article(EN_A))
     assert len(sig) == 8 + 4 * 128
     assert hashlib.sha256(sig).hexdigest() == PINNED_SIGNATURE_DIGEST
+
+
+@pytest.mark.parametrize("name", ["EN_A", "JA_A", "ZH_A", "TH_A"])
+def test_each_distinct_shingle_gets_its_own_hash(name: str) -> None:
+    text = article(globals()[name])
+    assert len(shingle_hashes(text)) == len(shingles(text))
+
+
+def test_shingle_hashes_of_words_are_the_same_beside_a_script_without_spaces() -> None:
+    # Spaced-only texts take a shorter path; a run of Chinese beside the words takes the other.
+    words = article(EN_A)
+    mixed = shingle_hashes(words + "\n" + article(ZH_A))
+    assert set(shingle_hashes(words).tolist()) <= set(mixed.tolist())
+    assert len(mixed) == len(shingles(words + "\n" + article(ZH_A)))
+
+
+def test_shingle_hashes_change_with_any_word_or_its_order() -> None:
+    base = shingle_hashes("the minister flew to Hanoi on Monday for talks")
+    assert set(shingle_hashes("the minister flew to Hanoi on Tuesday for talks").tolist()) != set(base.tolist())
+    assert set(shingle_hashes("the minister flew to on Hanoi Monday for talks").tolist()) != set(base.tolist())
+    assert shingle_hashes("The Minister flew to Hanoi, on Monday, for talks!").tolist() == base.tolist()
 
 
 @given(st.text(max_size=400), st.sampled_from([16, 64, 128]))

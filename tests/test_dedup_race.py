@@ -6,12 +6,13 @@ dedup decision and its insert. The store stage checks again under `Store.new_art
 
 from __future__ import annotations
 
+import struct
 import threading
 
 from scrapy.utils.test import get_crawler
 
 from crawler.items import ArticleItem
-from pipelines.dedup import DedupPipeline, DedupSettings
+from pipelines.dedup import SIGNATURE_VERSION, DedupPipeline, DedupSettings, text_fingerprints, text_signature
 from storage.repository import Store
 
 ORIGINAL = "\n".join(
@@ -90,3 +91,23 @@ def test_the_new_article_lock_is_held_by_one_store_at_a_time(db_url: str) -> Non
             assert not acquired.wait(0.3), "a second store took the lock while the first held it"
         other.join(10)
         assert acquired.is_set()
+
+
+def test_signatures_of_an_older_version_are_recomputed_and_still_find_copies(db_url: str) -> None:
+    original = item("https://gazette.example/manila", ORIGINAL)
+    original.content_hash, original.signature = text_fingerprints(ORIGINAL)
+    with Store.open(db_url) as store:
+        stored_id = store.save_article(original).article_id
+        # As a database written before SIGNATURE_VERSION 2 holds it: same layout, older version.
+        old = struct.pack("<H", SIGNATURE_VERSION - 1) + original.signature[2:]
+        store.update_extraction(stored_id, {"signature": old})
+    stage = dedup_stage(db_url)
+    try:
+        with Store.open(db_url) as store:
+            recomputed = store.article_signature(stored_id)
+        assert recomputed == text_signature(ORIGINAL)
+        copy = item("https://partner.example/manila", COPY)
+        stage.process_item(copy)
+        assert copy.duplicate_of == stored_id
+    finally:
+        stage.close_spider()
