@@ -17,6 +17,7 @@ import html
 import logging
 import re
 import struct
+import time
 import unicodedata
 import zlib
 from collections.abc import Callable, Iterable
@@ -70,6 +71,9 @@ _VALUE_DTYPE: Final = np.dtype("<u4")
 # A pair at exactly the threshold becomes an index candidate with at least this probability;
 # candidates are then verified on their signatures, so more bands only cost time and memory.
 _CANDIDATE_RECALL: Final = 0.99
+# The dedup stage looks for articles other processes stored at most this often before a first
+# decision (one query); the decision for an item about to be stored as new always looks again.
+CATCH_UP_SECONDS: Final = 1.0
 # Band keys added one at a time wait in a dict until there are this many (or 1/64 of the
 # table's), then join the sorted arrays in one O(n) merge: amortised O(1) per key.
 _MIN_RECENT_ENTRIES: Final = 10_000
@@ -605,10 +609,11 @@ def dedup_stage(crawler: Crawler) -> DedupPipeline | None:
 class DedupPipeline:
     """Marks an item that repeats a stored article (same text, or a near-duplicate copy).
 
-    The decision needs the store (exact hashes) and the index of stored signatures. Before
-    each decision the index takes in the articles stored since it last looked, by this crawl
-    or by another process writing to the same database (a scheduled crawl, a scale-out
-    worker); built from the store, it gives the same answers after a restart.
+    The decision needs the store (exact hashes) and the index of stored signatures. The
+    index takes in this crawl's new articles as the store stage stores them, and those of
+    other processes writing to the same database (a scheduled crawl, a scale-out worker) from
+    the store: at most every CATCH_UP_SECONDS before a decision, and always before an item
+    decided new is stored. Built from the store, it gives the same answers after a restart.
     """
 
     def __init__(self, database_url: str, settings: DedupSettings, stats: StatsCollector) -> None:
@@ -619,6 +624,8 @@ class DedupPipeline:
         # Candidates' signatures are read from the store: the index holds ids and band keys only.
         self.index = NearDuplicateIndex(settings, signature_of=self._stored_signature)
         self.last_indexed_id = 0
+        self._caught_up_at = float("-inf")  # time.monotonic() of the last look at the store
+        self._taken_in = 0  # articles added to the index (or re-added with a new text) so far
         self._updated: list[ArticleItem] = []  # stored articles whose text may have changed
 
     @classmethod
@@ -647,12 +654,18 @@ class DedupPipeline:
         return self.store.article_signature(article_id)
 
     def _catch_up(self) -> None:
-        """Index the articles stored since the last look, and the new texts of updated ones."""
+        """Index the articles stored since the last look, and the new texts of updated ones.
+
+        This crawl's own new articles join the index as they are stored (`note_stored`); the
+        ones found here were stored by another process.
+        """
         assert self.store is not None
+        self._caught_up_at = time.monotonic()
         for article_id, signature in self.store.iter_signatures(after_id=self.last_indexed_id):
             self.last_indexed_id = article_id
             if article_id in self.index:
                 continue
+            self._taken_in += 1
             try:
                 self.index.add(article_id, signature)
             except SignatureError:
@@ -664,33 +677,47 @@ class DedupPipeline:
             if item.article_id is not None and item.article_id in self.index:
                 self.index.remove(item.article_id)
                 self.index.add(item.article_id, item.signature)
+                self._taken_in += 1
         self._updated.clear()
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
         assert self.store is not None, "open_spider was not called"
-        self._catch_up()
+        # What other processes stored is looked for at most every CATCH_UP_SECONDS here: an
+        # item this decides is new is decided again, on a fresh look, before it is stored.
+        if time.monotonic() - self._caught_up_at >= CATCH_UP_SECONDS:
+            self._catch_up()
         self._decide(item)
         return item
 
     def recheck(self, item: ArticleItem) -> None:
-        """Decide again for an item about to be stored as new, if anything was stored meanwhile.
+        """Decide again for an item about to be stored as new, if articles were stored since its decision.
 
         The store stage calls this holding `Store.new_article_lock`: between this stage's first
         decision and the insert, another process writing to the same database (a scale-out
         worker, a scheduled crawl) may have stored the very article this page copies.
         """
-        seen = self.last_indexed_id
         self._catch_up()
-        if self.last_indexed_id != seen:
+        if self._taken_in != item.decided_at_index_size:
             self._decide(item)
+
+    def note_stored(self, article_id: int, signature: bytes) -> None:
+        """Index an article the store stage has just stored as new, without asking the store.
+
+        Called under `Store.new_article_lock`, like `recheck`: so the index holds every article
+        this crawl stored, and a later copy of it is found without a look at the store.
+        """
+        if article_id not in self.index:
+            self.index.add(article_id, signature)
+            self._taken_in += 1
 
     def _decide(self, item: ArticleItem) -> None:
         assert self.store is not None, "open_spider was not called"
         if not item.content_hash:  # the extraction worker computes both; items from elsewhere may lack them
             item.content_hash, item.signature = text_fingerprints(item.text, self.settings.num_perm)
-        known = next((k for k in map(self.store.known_url, [item.canonical_url, *item.urls]) if k), None)
+        item.decided_at_index_size = self._taken_in
+        known = self.store.first_known_url([item.canonical_url, *item.urls])
         if known is not None:
             # Seen before: the same article again (maybe corrected), or a known copy.
             item.duplicate_of = known.article_id if known.kind == "copy" else None

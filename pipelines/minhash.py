@@ -1,12 +1,17 @@
 """MinHash values of a shingle set, equal bit for bit to datasketch's "affine32" scheme.
 
-Signatures stored in users' databases were made by `datasketch.MinHash(scheme="affine32")`,
-so every step below reproduces it exactly: the same permutations drawn from the seed, the
-same 32-bit SHA-1 shingle hash, the same pre-mix and the same wrapping arithmetic. What
-differs is only how the work is done: one SHA-1 digest per shingle gathered into a single
-buffer, and the permutations applied to blocks of shingles in a reused buffer. Importing
-datasketch would cost every crawl process and extraction worker 47-76 MB (its package
-imports scipy and redis); this module needs numpy alone.
+The scheme is datasketch's `MinHash(scheme="affine32")`, reproduced exactly: the same
+permutations drawn from the seed, the same 32-bit SHA-1 shingle hash, the same pre-mix and the
+same wrapping arithmetic (tests/test_minhash.py compares them). What differs is only how the
+work is done: one SHA-1 digest per shingle gathered into a single buffer, and the permutations
+applied to blocks of shingles in a reused buffer. Importing datasketch would cost every crawl
+process and extraction worker 47-76 MB (its package imports scipy and redis); this module
+needs numpy alone.
+
+`minhash_values` takes shingles as bytes, as datasketch does. `minhash_of_hashes` takes them
+already hashed and mixed: pipelines/dedup.py's signatures (version 2) hash a shingle from
+its words' CRC-32s, cheaper than a SHA-1 of each shingle's text, and then apply the same
+permutations.
 
 How a value is made, for a shingle `s` (UTF-8 bytes) and permutation `k`:
     h = first 4 bytes of SHA-1(s), read as a little-endian unsigned integer

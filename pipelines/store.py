@@ -99,6 +99,8 @@ class StorePipeline:
             with self.store.new_article_lock():
                 self.dedup.recheck(item)
                 result = self._write(item)
+                if result.outcome == "new" and item.signature:
+                    self.dedup.note_stored(result.article_id, item.signature)
         else:
             result = self._write(item)
         item.article_id = result.article_id

@@ -245,6 +245,15 @@ class Store:
             row = conn.execute(self._crawl.known_url, {"url": url}).first()
         return KnownUrl(*row) if row else None
 
+    def first_known_url(self, urls: Sequence[str]) -> KnownUrl | None:
+        """What the store knows of the first of `urls` it knows, in their order; one query for all."""
+        if not urls:
+            return None
+        with self.engine.connect() as conn:
+            rows = conn.execute(self._crawl.known_urls, {"urls": list(dict.fromkeys(urls))}).all()
+        by_url = {row.url: KnownUrl(*row[1:]) for row in rows}
+        return next((by_url[url] for url in urls if url in by_url), None)
+
     def is_known_url(self, url: str) -> bool:
         return self.known_url(url) is not None
 
@@ -1136,6 +1145,18 @@ class _CrawlStatements:
             select(ArticleUrl.article_id, ArticleUrl.kind, Article.fetched_at, Article.published, Article.entry_updated)
             .join(Article, Article.id == ArticleUrl.article_id)
             .where(ArticleUrl.url == bindparam("url"))
+        )
+        self.known_urls = (
+            select(
+                ArticleUrl.url,
+                ArticleUrl.article_id,
+                ArticleUrl.kind,
+                Article.fetched_at,
+                Article.published,
+                Article.entry_updated,
+            )
+            .join(Article, Article.id == ArticleUrl.article_id)
+            .where(ArticleUrl.url.in_(bindparam("urls", expanding=True)))
         )
         self.signature_of = select(Article.signature).where(Article.id == bindparam("id"))
         self.id_by_hash = select(func.min(Article.id)).where(Article.content_hash == bindparam("hash"))

@@ -111,3 +111,24 @@ def test_signatures_of_an_older_version_are_recomputed_and_still_find_copies(db_
         assert copy.duplicate_of == stored_id
     finally:
         stage.close_spider()
+
+
+def test_an_original_stored_by_this_crawl_after_its_copy_was_decided_is_found_at_recheck(db_url: str) -> None:
+    stage = dedup_stage(db_url)
+    try:
+        original = item("https://gazette.example/manila", ORIGINAL)
+        copy = item("https://partner.example/manila", COPY)
+        stage.process_item(original)
+        stage.process_item(copy)  # decided before the original is stored: it looks new
+        assert original.duplicate_of is None and copy.duplicate_of is None
+        with Store.open(db_url) as store:
+            with store.new_article_lock():
+                stage.recheck(original)
+                stored_id = store.save_article(original).article_id
+                stage.note_stored(stored_id, original.signature)
+            with store.new_article_lock():
+                stage.recheck(copy)
+        assert original.duplicate_of is None
+        assert copy.duplicate_of == stored_id
+    finally:
+        stage.close_spider()

@@ -98,6 +98,20 @@ def test_copies_join_the_first_item_with_their_source(db_url: str) -> None:
         assert [i.id for i in store.list_items(ItemFilter(source="paper", include_all=True))] == [original.article_id]
 
 
+def test_first_known_url_follows_the_order_asked_in(db_url: str) -> None:
+    with Store.open(db_url) as store:
+        original = store.save_article(article("https://wire.example/story"))
+        store.add_copy(original.article_id, article("https://paper.example/reprint", source="paper"))
+        unknown = "https://nowhere.example/x"
+        copy_first = store.first_known_url([unknown, "https://paper.example/reprint", "https://wire.example/story"])
+        assert copy_first is not None and copy_first.kind == "copy" and copy_first.article_id == original.article_id
+        article_first = store.first_known_url(["https://wire.example/story", "https://paper.example/reprint"])
+        assert article_first is not None and article_first.kind == "article"
+        assert article_first == store.known_url("https://wire.example/story")
+        assert store.first_known_url([unknown]) is None
+        assert store.first_known_url([]) is None
+
+
 def test_failures_and_feed_state(db_url: str) -> None:
     with Store.open(db_url) as store:
         run = store.start_run(["wire"])
