@@ -150,25 +150,20 @@ def _children(pid: int) -> list[int]:
 
 
 def _high_water_rss(pid: int) -> int:
-    try:
-        status = (PROC / str(pid) / "status").read_text()
-    except OSError:
-        return 0
-    for line in status.splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) * 1024
-    return 0
+    return _proc_kilobytes(pid, "status", "VmHWM:")
 
 
 def _pss(pid: int) -> int:
+    return _proc_kilobytes(pid, "smaps_rollup", "Pss:")
+
+
+def _proc_kilobytes(pid: int, file: str, field: str) -> int:
+    """A `field: N kB` line of /proc/PID/FILE, in bytes; 0 once the process has gone."""
     try:
-        rollup = (PROC / str(pid) / "smaps_rollup").read_text()
+        lines = (PROC / str(pid) / file).read_text().splitlines()
     except OSError:
         return 0
-    for line in rollup.splitlines():
-        if line.startswith("Pss:"):
-            return int(line.split()[1]) * 1024
-    return 0
+    return next((int(line.split()[1]) * 1024 for line in lines if line.startswith(field)), 0)
 
 
 def _cmdline(pid: int) -> str:

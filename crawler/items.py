@@ -46,9 +46,9 @@ class ArticleItem:
     content_hash: str = ""
     signature: bytes = b""
     duplicate_of: int | None = None
-    # How many articles the dedup index had taken in when it decided: the store stage has it
-    # decide again if more came in before the insert.
-    decided_at_index_size: int = 0
+    # The dedup index's version when it decided: if articles joined the index before the insert,
+    # the store stage has it decide again.
+    decided_at_index_version: int = 0
     # store
     article_id: int | None = None
 

@@ -222,17 +222,27 @@ def shingles(
 
 
 def _shingles_of_normalised(normalised: str, size: int, char_size: int, letter_size: int) -> set[str]:
-    result: set[str] = set()
+    words, runs = _segments(normalised)
+    result = set(_windows(words, size, " "))
+    for syllabic, run in runs:
+        result.update(_windows(run, char_size if syllabic else letter_size, ""))
+    return result
+
+
+def _segments(normalised: str) -> tuple[list[str], list[tuple[bool, str]]]:
+    """A normalised text's words (spaced scripts, in order) and its runs of scripts written
+    without spaces, each with whether it is syllabic (Han, kana) or alphabetic (Thai, ...)."""
+    if not _NO_SPACE_CHARACTER.search(normalised):
+        # Only spaced scripts (most texts): the words are what lies between single spaces.
+        return (normalised.split(" ") if normalised else []), []
     words: list[str] = []
+    runs: list[tuple[bool, str]] = []
     for match in _PIECE.finditer(normalised):
         if match.lastgroup == "word":
             words.append(match.group())
-        elif match.lastgroup == "syllabic":
-            result.update(_windows(match.group(), char_size, ""))
         else:
-            result.update(_windows(match.group(), letter_size, ""))
-    result.update(_windows(words, size, " "))
-    return result
+            runs.append((match.lastgroup == "syllabic", match.group()))
+    return words, runs
 
 
 def _windows(units: str | list[str], size: int, separator: str) -> list[str]:
@@ -253,22 +263,13 @@ def shingle_hashes(text: str) -> npt.NDArray[np.uint32]:
 
 
 def _shingle_hashes_of_normalised(normalised: str) -> npt.NDArray[np.uint32]:
-    if not _NO_SPACE_CHARACTER.search(normalised):
-        # Only spaced scripts (most texts): the words are what lies between single spaces.
-        words = normalised.split(" ") if normalised else []
-        return np.unique(minhash.fmix32(_word_shingle_hashes(words)))
-    runs: list[npt.NDArray[np.uint32]] = []
-    words = []
-    for match in _PIECE.finditer(normalised):
-        if match.lastgroup == "word":
-            words.append(match.group())
-        else:
-            syllabic = match.lastgroup == "syllabic"
-            code_points = np.frombuffer(match.group().encode("utf-32-le"), dtype="<u4").astype(np.uint32)
-            size, seed = (CHAR_SHINGLE_SIZE, _SYLLABIC_SEED) if syllabic else (LETTER_SHINGLE_SIZE, _ALPHABETIC_SEED)
-            runs.append(_window_hashes(code_points, size, seed))
-    runs.append(_word_shingle_hashes(words))
-    return np.unique(minhash.fmix32(np.concatenate(runs)))
+    words, runs = _segments(normalised)
+    hashes = [_word_shingle_hashes(words)]
+    for syllabic, run in runs:
+        code_points = np.frombuffer(run.encode("utf-32-le"), dtype="<u4").astype(np.uint32)
+        size, seed = (CHAR_SHINGLE_SIZE, _SYLLABIC_SEED) if syllabic else (LETTER_SHINGLE_SIZE, _ALPHABETIC_SEED)
+        hashes.append(_window_hashes(code_points, size, seed))
+    return np.unique(minhash.fmix32(np.concatenate(hashes)))
 
 
 def _word_shingle_hashes(words: list[str]) -> npt.NDArray[np.uint32]:
@@ -625,7 +626,8 @@ class DedupPipeline:
         self.index = NearDuplicateIndex(settings, signature_of=self._stored_signature)
         self.last_indexed_id = 0
         self._caught_up_at = float("-inf")  # time.monotonic() of the last look at the store
-        self._taken_in = 0  # articles added to the index (or re-added with a new text) so far
+        # Goes up by one each time an article joins the index or rejoins it with a new text.
+        self._index_version = 0
         self._updated: list[ArticleItem] = []  # stored articles whose text may have changed
 
     @classmethod
@@ -665,7 +667,7 @@ class DedupPipeline:
             self.last_indexed_id = article_id
             if article_id in self.index:
                 continue
-            self._taken_in += 1
+            self._index_version += 1
             try:
                 self.index.add(article_id, signature)
             except SignatureError:
@@ -677,7 +679,7 @@ class DedupPipeline:
             if item.article_id is not None and item.article_id in self.index:
                 self.index.remove(item.article_id)
                 self.index.add(item.article_id, item.signature)
-                self._taken_in += 1
+                self._index_version += 1
         self._updated.clear()
 
     def process_item(self, item: Any) -> Any:
@@ -699,7 +701,7 @@ class DedupPipeline:
         worker, a scheduled crawl) may have stored the very article this page copies.
         """
         self._catch_up()
-        if self._taken_in != item.decided_at_index_size:
+        if self._index_version != item.decided_at_index_version:
             self._decide(item)
 
     def note_stored(self, article_id: int, signature: bytes) -> None:
@@ -710,13 +712,13 @@ class DedupPipeline:
         """
         if article_id not in self.index:
             self.index.add(article_id, signature)
-            self._taken_in += 1
+            self._index_version += 1
 
     def _decide(self, item: ArticleItem) -> None:
         assert self.store is not None, "open_spider was not called"
         if not item.content_hash:  # the extraction worker computes both; items from elsewhere may lack them
             item.content_hash, item.signature = text_fingerprints(item.text, self.settings.num_perm)
-        item.decided_at_index_size = self._taken_in
+        item.decided_at_index_version = self._index_version
         known = self.store.first_known_url([item.canonical_url, *item.urls])
         if known is not None:
             # Seen before: the same article again (maybe corrected), or a known copy.

@@ -241,9 +241,7 @@ class Store:
 
     def known_url(self, url: str) -> KnownUrl | None:
         """The article a (canonical) URL already led to, if any."""
-        with self.engine.connect() as conn:
-            row = conn.execute(self._crawl.known_url, {"url": url}).first()
-        return KnownUrl(*row) if row else None
+        return self.first_known_url([url])
 
     def first_known_url(self, urls: Sequence[str]) -> KnownUrl | None:
         """What the store knows of the first of `urls` it knows, in their order; one query for all."""
@@ -1141,11 +1139,6 @@ class _CrawlStatements:
     """The crawl path's statements, built once per store; values are bound at each execution."""
 
     def __init__(self, insert_article: Any, insert_url: Any) -> None:
-        self.known_url = (
-            select(ArticleUrl.article_id, ArticleUrl.kind, Article.fetched_at, Article.published, Article.entry_updated)
-            .join(Article, Article.id == ArticleUrl.article_id)
-            .where(ArticleUrl.url == bindparam("url"))
-        )
         self.known_urls = (
             select(
                 ArticleUrl.url,
