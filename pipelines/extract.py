@@ -150,7 +150,8 @@ def extract_article(html: bytes | str, url: str, options: ExtractOptions) -> dic
     text = _clean_text(body)
     if not text:
         return None
-    metadata = page_metadata(tree, url)
+    amphtml = _amp_version(tree, url)
+    metadata = page_metadata(tree, url)  # the last look at the tree: it may prune it
     return {
         "text": text,
         "title": _clean_field(metadata.title),
@@ -160,7 +161,7 @@ def extract_article(html: bytes | str, url: str, options: ExtractOptions) -> dic
         "sitename": _clean_field(metadata.sitename),
         "description": _clean_field(metadata.description),
         "canonical": canonical,
-        "amphtml": _amp_version(tree, url),
+        "amphtml": amphtml,
         "image": metadata.image or None,
     }
 
@@ -173,23 +174,41 @@ def page_metadata(tree: HtmlElement, url: str) -> Document:
     took 47% of its time (8.2 ms a page against 4.4 here). This calls the readers for the fields
     we keep, in the same order of precedence: meta tags, then JSON-LD, then the page's markup;
     tests/test_extract.py checks that the fields come out the same.
+
+    The tree is pruned in place when the author is looked for in the markup, so this is the
+    last reader of `tree`.
     """
     from htmldate import find_date
-    from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_sitename, extract_title
+    from trafilatura.metadata import examine_meta, extract_meta_json, extract_sitename, extract_title
 
     metadata = examine_meta(tree)
     if metadata.author and " " not in metadata.author:
         metadata.author = None  # a one-word meta author is mostly a handle or "admin"; JSON-LD may do better
     metadata = extract_meta_json(tree, metadata)
     metadata.title = metadata.title or extract_title(tree)
-    metadata.author = metadata.author or extract_author(tree)
     # Dates after today are typos or scheduled-post artefacts; trafilatura caps them the same way.
     today = datetime.now().astimezone().strftime("%Y-%m-%d")
     metadata.date = find_date(tree, url=metadata.url or url, original_date=True, extensive_search=True, max_date=today)
     sitename = metadata.sitename or extract_sitename(tree)
     metadata.sitename = sitename.lstrip("@") if sitename else None  # "@Outlet" from Twitter cards
+    metadata.author = metadata.author or _markup_author(tree)
     metadata.clean_and_trim()
     return metadata
+
+
+def _markup_author(tree: HtmlElement) -> str | None:
+    """`trafilatura.metadata.extract_author` without its deep copy of the page: this prunes `tree`.
+
+    Two pages in three declare no author in their meta tags or JSON-LD, and on those the copy
+    took a fifth of the author search (1.1 of 5.5 ms on the synthetic site's pages).
+    """
+    from trafilatura.htmlprocessing import prune_unwanted_nodes
+    from trafilatura.json_metadata import normalize_authors
+    from trafilatura.metadata import extract_metainfo
+    from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
+
+    author = extract_metainfo(prune_unwanted_nodes(tree, AUTHOR_DISCARD_XPATHS), AUTHOR_XPATHS, len_limit=120)
+    return normalize_authors(None, author) if author else None
 
 
 @dataclass(frozen=True)

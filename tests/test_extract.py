@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 import trafilatura
+from trafilatura.metadata import extract_author
 from trafilatura.utils import load_html
 
 from pipelines.dedup import content_hash, similarity, text_signature
 from pipelines.extract import (
     ExtractOptions,
     PageJob,
+    _markup_author,
     article_text,
     extract_article,
     normalise_language,
@@ -387,3 +389,24 @@ def test_page_metadata_reads_what_trafilatura_extract_metadata_reads(path: Path)
     theirs = trafilatura.extract_metadata(load_html(html), url)
     for field in ("title", "author", "date", "description", "image"):
         assert getattr(ours, field) == getattr(theirs, field), field
+
+
+@pytest.mark.parametrize("path", DEMO_PAGES, ids=lambda path: path.name)
+def test_the_author_from_the_markup_is_trafilaturas_without_its_copy_of_the_page(path: Path) -> None:
+    html = path.read_bytes()
+    assert _markup_author(load_html(html)) == extract_author(load_html(html))
+
+
+def test_fields_read_before_the_author_search_see_the_unpruned_page() -> None:
+    # The author search prunes <time> and <figure>: the date and the AMP link are read before it.
+    head = "<link rel='amphtml' href='/amp/minister-lisbon'><title>Minister in Lisbon</title>"
+    body = (
+        "<p class='byline'>By Ines Carvalho-Web</p>"
+        "<time datetime='2024-05-14'>14 May 2024</time>"
+        "<figure><img src='/a.jpg'><figcaption>The minister</figcaption></figure>" + PARAGRAPHS
+    )
+    result = extract_article(page(head, body), "https://gazette.example/world/minister-lisbon", ExtractOptions())
+    assert result is not None
+    assert result["amphtml"] == "https://gazette.example/amp/minister-lisbon"
+    assert result["published"] == "2024-05-14"
+    assert result["author"] == "Ines Carvalho-Web"
