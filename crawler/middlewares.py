@@ -120,15 +120,30 @@ class SeenUrlMiddleware:
         if self.store:
             self.store.close()
 
-    def _keep(self, request: Any) -> bool:
-        if not isinstance(request, Request) or not request.meta.get("article") or self.store is None:
-            return True
-        url = canonical_url(request.url)
-        known = self.store.known_url(url)
+    def _kept(self, results: list[Any]) -> Iterator[Any]:
+        """`results` without the article requests not worth making: two queries for all of them."""
+        articles = {
+            id(request): canonical_url(request.url)
+            for request in results
+            if isinstance(request, Request) and request.meta.get("article")
+        }
+        if not articles or self.store is None:
+            yield from results
+            return
+        known = self.store.known_urls(list(articles.values()))
+        unknown = [url for url in articles.values() if url not in known]
+        failed: set[str] = set()
+        if self.failed_retry and unknown:
+            since = datetime.now(UTC) - self.failed_retry
+            failed = self.store.failed_urls_since(unknown, since, self.LASTING_FAILURES)
+        for result in results:
+            url = articles.get(id(result))
+            if url is None or self._keep(result, known.get(url), url in failed):
+                yield result
+
+    def _keep(self, request: Request, known: KnownUrl | None, failed_before: bool) -> bool:
         if known is None:
-            if self.failed_retry and self.store.failed_since(
-                url, datetime.now(UTC) - self.failed_retry, self.LASTING_FAILURES
-            ):
+            if failed_before:
                 self.stats.inc_value("seen/failed_before")
                 self.stats.inc_value(f"source/{request.meta.get('source')}/failed_before")
                 return False
@@ -157,10 +172,10 @@ class SeenUrlMiddleware:
             return "refresh"
         return None
 
+    # A callback's whole output is looked up at once: a feed's hundred links cost two queries.
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
-        return (r for r in result if self._keep(r))
+        return self._kept(list(result))
 
     async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        async for r in result:
-            if self._keep(r):
-                yield r
+        for kept in self._kept([r async for r in result]):
+            yield kept

@@ -245,12 +245,19 @@ class Store:
 
     def first_known_url(self, urls: Sequence[str]) -> KnownUrl | None:
         """What the store knows of the first of `urls` it knows, in their order; one query for all."""
+        known = self.known_urls(urls)
+        return next((known[url] for url in urls if url in known), None)
+
+    def known_urls(self, urls: Sequence[str]) -> dict[str, KnownUrl]:
+        """What the store knows of each of `urls` it knows: one query per URL_BATCH of them."""
+        known: dict[str, KnownUrl] = {}
         if not urls:
-            return None
+            return known
         with self.engine.connect() as conn:
-            rows = conn.execute(self._crawl.known_urls, {"urls": list(dict.fromkeys(urls))}).all()
-        by_url = {row.url: KnownUrl(*row[1:]) for row in rows}
-        return next((by_url[url] for url in urls if url in by_url), None)
+            for batch in _batches(list(dict.fromkeys(urls))):
+                rows = conn.execute(self._crawl.known_urls, {"urls": batch})
+                known.update((row.url, KnownUrl(*row[1:])) for row in rows)
+        return known
 
     def is_known_url(self, url: str) -> bool:
         return self.known_url(url) is not None
@@ -391,11 +398,18 @@ class Store:
 
     def failed_since(self, url: str, since: datetime, reasons: Sequence[str]) -> bool:
         """Whether a URL failed for one of `reasons` since then (a page not worth asking for again)."""
+        return bool(self.failed_urls_since([url], since, reasons))
+
+    def failed_urls_since(self, urls: Sequence[str], since: datetime, reasons: Sequence[str]) -> set[str]:
+        """Those of `urls` that failed for one of `reasons` since then: one query per URL_BATCH of them."""
+        failed: set[str] = set()
+        if not urls:
+            return failed
         with self.engine.connect() as conn:
-            found = conn.execute(
-                self._crawl.failed_since, {"url": url, "since": since, "reasons": list(reasons)}
-            ).scalar()
-        return found is not None
+            for batch in _batches(list(dict.fromkeys(urls))):
+                values = {"urls": batch, "since": since, "reasons": list(reasons)}
+                failed.update(conn.execute(self._crawl.failed_since, values).scalars())
+        return failed
 
     def feed_failed_since(self, url: str, since: datetime) -> bool:
         with self._sessions() as session:
@@ -1135,6 +1149,16 @@ def _top(counts: dict[str, int], top: int) -> dict[str, int]:
 _NEW_ARTICLE_LOCK_KEYS = {"a": 7311, "b": 2}
 
 
+#: URLs looked up per statement: a feed's links in one, a sitemap's in a few (SQLite takes
+#: 32,766 parameters a statement since 3.32, older ones 999).
+URL_BATCH = 500
+
+
+def _batches(values: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(values), URL_BATCH):
+        yield values[start : start + URL_BATCH]
+
+
 class _CrawlStatements:
     """The crawl path's statements, built once per store; values are bound at each execution."""
 
@@ -1169,11 +1193,11 @@ class _CrawlStatements:
         )
         self.insert_urls = insert_url.on_conflict_do_nothing(index_elements=["url"])
         self.failed_since = (
-            select(Failure.id)
+            select(Failure.url)
             .where(
-                Failure.url == bindparam("url"),
+                Failure.url.in_(bindparam("urls", expanding=True)),
                 Failure.at >= bindparam("since"),
                 Failure.reason.in_(bindparam("reasons", expanding=True)),
             )
-            .limit(1)
+            .distinct()
         )

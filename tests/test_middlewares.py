@@ -9,6 +9,7 @@ from scrapy import Request
 from scrapy.http import Response
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
+from sqlalchemy import event
 
 from crawler.items import ArticleItem, FeedEntry, FetchFailure
 from crawler.middlewares import FeedStateMiddleware, SeenUrlMiddleware
@@ -77,6 +78,27 @@ def test_the_refresh_window_fetches_recent_articles_again(seen: SeenUrlMiddlewar
 def test_lasting_failures_are_not_asked_for_again_but_timeouts_are(seen: SeenUrlMiddleware) -> None:
     assert not kept(seen, article_request("https://a.example/gone"))
     assert kept(seen, article_request("https://a.example/slow"))
+
+
+def test_a_feeds_links_are_looked_up_together_with_the_same_decisions(seen: SeenUrlMiddleware) -> None:
+    urls = [f"https://a.example/story-{n}" for n in range(120)]
+    urls[10:14] = [
+        "https://a.example/old",
+        "https://a.example/gone",
+        "https://a.example/slow",
+        "https://b.example/copy",
+    ]
+    requests = [article_request(url) for url in urls]
+    alone = [kept(seen, request) for request in requests]
+    assert alone.count(False) == 3
+
+    statements: list[str] = []
+    assert seen.store is not None
+    event.listen(seen.store.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    output = [Request("https://a.example/next-feed", meta={"entry_point": True}), *requests]
+    together = list(seen.process_spider_output(Response("https://a.example/rss"), output))
+    assert together == [output[0], *(request for request, keep in zip(requests, alone, strict=True) if keep)]
+    assert len(statements) == 2, "one look-up of known URLs, one of past failures"
 
 
 def test_entry_points_and_other_requests_pass_untouched(seen: SeenUrlMiddleware) -> None:

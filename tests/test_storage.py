@@ -15,7 +15,7 @@ from crawler.items import ArticleItem, FetchFailure
 from storage import migrate
 from storage.errors import StorageError
 from storage.models import Base
-from storage.repository import ItemFilter, Store
+from storage.repository import URL_BATCH, ItemFilter, Store
 
 T0 = datetime(2026, 10, 20, 8, 0, tzinfo=UTC)
 
@@ -110,6 +110,29 @@ def test_first_known_url_follows_the_order_asked_in(db_url: str) -> None:
         assert article_first == store.known_url("https://wire.example/story")
         assert store.first_known_url([unknown]) is None
         assert store.first_known_url([]) is None
+
+
+def test_many_urls_are_looked_up_in_batches_with_the_same_answers(db_url: str) -> None:
+    urls = [f"https://a.example/{n}" for n in range(URL_BATCH * 2 + 7)]
+    now = datetime.now(UTC)
+    with Store.open(db_url) as store:
+        for url in urls[::97]:
+            store.save_article(article(url))
+        for url in urls[5::101]:
+            store.record_failure(FetchFailure(url, "wire", "http-404", "gone", 404))
+        store.record_failure(FetchFailure(urls[6], "wire", "timeout", "slow"))
+        store.record_failure(
+            FetchFailure(urls[8], "wire", "http-404", "gone long ago", 404), now=now - timedelta(days=3)
+        )
+
+        known = store.known_urls([*urls, urls[0]])
+        assert set(known) == set(urls[::97])
+        assert all(known[url] == store.known_url(url) for url in known)
+        since, reasons = now - timedelta(days=1), ["http-404"]
+        failed = store.failed_urls_since(urls, since, reasons)
+        assert failed == set(urls[5::101])
+        assert failed == {url for url in urls if store.failed_since(url, since, reasons)}
+        assert store.known_urls([]) == {} and store.failed_urls_since([], since, reasons) == set()
 
 
 def test_failures_and_feed_state(db_url: str) -> None:
