@@ -713,6 +713,11 @@ class DedupPipeline:
         if article_id not in self.index:
             self.index.add(article_id, signature)
             self._index_version += 1
+        # The look at the store just before (`recheck`, under the same lock) read every article
+        # up to last_indexed_id; the next id can only be this one, so the next look need not
+        # read it back. After a gap in the ids (PostgreSQL's sequence skips some) it does.
+        if article_id == self.last_indexed_id + 1:
+            self.last_indexed_id = article_id
 
     def _decide(self, item: ArticleItem) -> None:
         assert self.store is not None, "open_spider was not called"

@@ -132,3 +132,29 @@ def test_an_original_stored_by_this_crawl_after_its_copy_was_decided_is_found_at
         assert copy.duplicate_of == stored_id
     finally:
         stage.close_spider()
+
+
+def test_the_next_look_at_the_store_skips_what_this_crawl_stored_but_not_what_others_did(db_url: str) -> None:
+    stage = dedup_stage(db_url)
+    try:
+        first = item("https://gazette.example/manila", ORIGINAL)
+        stage.process_item(first)
+        with Store.open(db_url) as store:
+            with store.new_article_lock():
+                stage.recheck(first)
+                first_id = store.save_article(first).article_id
+                stage.note_stored(first_id, first.signature)
+            assert stage.last_indexed_id == first_id
+            # Another process stores an article; this crawl's next one gets the id after it.
+            theirs = item("https://other.example/jakarta", "A different story about the harbour. " * 20)
+            theirs.content_hash, theirs.signature = text_fingerprints(theirs.text)
+            their_id = store.save_article(theirs).article_id
+            ours = item("https://gazette.example/bangkok", "Yet another story, about a railway line. " * 20)
+            ours.content_hash, ours.signature = text_fingerprints(ours.text)
+            our_id = store.save_article(ours).article_id
+            stage.note_stored(our_id, ours.signature)
+        assert stage.last_indexed_id == first_id, "the other process's article was not looked at yet"
+        stage.recheck(item("https://gazette.example/hanoi", "A third story about a river port. " * 20))
+        assert their_id in stage.index and stage.last_indexed_id == our_id
+    finally:
+        stage.close_spider()
