@@ -44,7 +44,7 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
         yield
 
 
-def _stored_revision(engine: Engine) -> str | None:
+def current_revision(engine: Engine) -> str | None:
     """The revision the database says it is at; None for a new database (or one of another schema)."""
     try:
         with engine.connect() as connection:
@@ -56,7 +56,7 @@ def _stored_revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to `revision`, holding a lock so concurrent starts do not race."""
-    if revision == "head" and _stored_revision(engine) == HEAD_REVISION:
+    if revision == "head" and current_revision(engine) == HEAD_REVISION:
         return  # the usual case: one query, no lock, no Alembic
     from alembic import command
     from alembic.runtime.migration import MigrationContext
@@ -69,13 +69,6 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             return
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
-
-
-def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
 
 
 def head_revision() -> str | None:
