@@ -9,14 +9,12 @@ from pathlib import Path
 
 import pytest
 import trafilatura
-from trafilatura.metadata import extract_author
 from trafilatura.utils import load_html
 
 from pipelines.dedup import content_hash, similarity, text_signature
 from pipelines.extract import (
     ExtractOptions,
     PageJob,
-    _markup_author,
     article_text,
     extract_article,
     normalise_language,
@@ -389,12 +387,6 @@ def test_page_metadata_reads_what_trafilatura_extract_metadata_reads(path: Path)
     theirs = trafilatura.extract_metadata(load_html(html), url)
     for field in ("title", "author", "date", "description", "image"):
         assert getattr(ours, field) == getattr(theirs, field), field
-
-
-@pytest.mark.parametrize("path", DEMO_PAGES, ids=lambda path: path.name)
-def test_the_author_from_the_markup_is_trafilaturas_without_its_copy_of_the_page(path: Path) -> None:
-    html = path.read_bytes()
-    assert _markup_author(load_html(html)) == extract_author(load_html(html))
 
 
 def test_fields_read_before_the_author_search_see_the_unpruned_page() -> None:
