@@ -25,6 +25,7 @@ import pycountry
 
 from crawler.items import ArticleItem, FetchFailure
 from crawler.urls import canonical_url, same_site
+from pipelines import trafilatura_prunes
 from pipelines.dedup import text_fingerprints
 from pipelines.markup_author import markup_author
 from storage.compression import compress_html
@@ -464,7 +465,9 @@ class ExtractPipeline:
             # The server imports the extraction modules once; workers forked from it share those pages.
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["trafilatura", "pipelines.extract"])
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=trafilatura_prunes.install)
+        else:
+            trafilatura_prunes.install()  # this process extracts: the same faster prunes as a worker
 
     def close_spider(self) -> None:
         if self.pool is not None:
