@@ -1034,7 +1034,12 @@ def items_mark(item_id: int, action: str | None, note: str | None, db: str | Non
 
 
 def main() -> None:
-    cli(prog_name="tripwatch")
+    from crawler.process_exit import skip_collection_at_exit
+
+    try:
+        cli(prog_name="tripwatch")
+    finally:  # click ends with SystemExit, also on success
+        skip_collection_at_exit()
 
 
 if __name__ == "__main__":

@@ -366,4 +366,8 @@ def run_child_crawl(
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from crawler.process_exit import skip_collection_at_exit
+
+    exit_code = main()
+    skip_collection_at_exit()
+    raise SystemExit(exit_code)
