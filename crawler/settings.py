@@ -85,6 +85,13 @@ REPORT_PROGRESS_INTERVAL = 0
 # ---- extract --------------------------------------------------------------------------------
 # Extraction runs in this many worker processes; 0 = in the crawl's own process, -1 = one per core.
 EXTRACT_WORKERS = -1
+# The workers run this much nicer than the crawl process (0-19; 0 = the same priority). The crawl
+# process runs Scrapy and every stage after extraction, one page after another; with three busy
+# processes on two cores it got only two thirds of a core and held the workers back. Niced workers
+# leave it the core it needs: 2,000 pages on 2 cores, 78-86 pages/s at 0 against 89-99 at 10 (and
+# 5 or 19), runs taking turns (benchmarks/throughput.py --phases c). They also yield to whatever
+# else the machine is doing.
+EXTRACT_WORKER_NICE = 10
 # Scrapy stops downloading while the responses being processed (items waiting for a worker
 # included) add up to more than this. 1.5 MB keeps about 25 pages in flight, enough to keep two
 # workers busy; Scrapy's 5 MB held 14 MB more memory for no speed (2,000 pages, 2 cores).

@@ -423,13 +423,21 @@ def _str(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
+def start_worker(nice: int) -> None:
+    """A pool worker's set-up: lower its priority by `nice` (EXTRACT_WORKER_NICE), faster prunes."""
+    if nice > 0 and hasattr(os, "nice"):  # not on Windows
+        os.nice(min(nice, 19))
+    trafilatura_prunes.install()
+
+
 class ExtractPipeline:
     """Clean text and metadata by trafilatura, in a process pool so the reactor keeps downloading."""
 
-    def __init__(self, job: PageJob, min_chars: int, workers: int, stats: StatsCollector) -> None:
+    def __init__(self, job: PageJob, min_chars: int, workers: int, stats: StatsCollector, worker_nice: int = 0) -> None:
         self.job = job
         self.min_chars = min_chars
         self.workers = workers
+        self.worker_nice = worker_nice
         self.stats = stats
         self.pool: ProcessPoolExecutor | None = None
 
@@ -444,7 +452,8 @@ class ExtractPipeline:
         workers = settings.getint("EXTRACT_WORKERS")
         if workers < 0:
             workers = cls.default_workers()
-        return cls(job, settings.getint("EXTRACT_MIN_CHARS"), workers, crawler.stats)
+        nice = settings.getint("EXTRACT_WORKER_NICE")
+        return cls(job, settings.getint("EXTRACT_MIN_CHARS"), workers, crawler.stats, worker_nice=nice)
 
     @staticmethod
     def default_workers() -> int:
@@ -465,7 +474,9 @@ class ExtractPipeline:
             # The server imports the extraction modules once; workers forked from it share those pages.
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["trafilatura", "pipelines.extract"])
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=trafilatura_prunes.install)
+            self.pool = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=start_worker, initargs=(self.worker_nice,)
+            )
         else:
             trafilatura_prunes.install()  # this process extracts: the same faster prunes as a worker
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import unicodedata
 from pathlib import Path
@@ -14,6 +15,7 @@ from trafilatura.utils import load_html
 from pipelines.dedup import content_hash, similarity, text_signature
 from pipelines.extract import (
     ExtractOptions,
+    ExtractPipeline,
     PageJob,
     article_text,
     extract_article,
@@ -402,3 +404,24 @@ def test_fields_read_before_the_author_search_see_the_unpruned_page() -> None:
     assert result["amphtml"] == "https://gazette.example/amp/minister-lisbon"
     assert result["published"] == "2024-05-14"
     assert result["author"] == "Ines Carvalho-Web"
+
+
+class _NoStats:
+    def inc_value(self, key: str) -> None:
+        pass
+
+
+def _niceness() -> int:
+    return os.nice(0)
+
+
+@pytest.mark.parametrize("nice", [0, 10])
+def test_pool_workers_run_at_the_configured_niceness(nice: int) -> None:
+    pipeline = ExtractPipeline(PageJob(ExtractOptions()), 200, workers=1, stats=_NoStats(), worker_nice=nice)  # type: ignore[arg-type]
+    pipeline.open_spider()
+    try:
+        assert pipeline.pool is not None
+        worker = pipeline.pool.submit(_niceness).result(timeout=60)
+    finally:
+        pipeline.close_spider()
+    assert worker == min(os.nice(0) + nice, 19)
