@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from config.errors import ConfigError
+from config.yaml_file import read_yaml
 
 #: The repo's own config folder, used when neither --config nor TRIPWATCH_CONFIG is given.
 DEFAULT_CONFIG_DIR = Path(__file__).resolve().parent
@@ -142,24 +142,6 @@ def config_dir(explicit: str | Path | None = None) -> Path:
     """--config, else TRIPWATCH_CONFIG, else the repo's config/ folder."""
     chosen = explicit or os.environ.get("TRIPWATCH_CONFIG")
     return Path(chosen) if chosen else DEFAULT_CONFIG_DIR
-
-
-def read_yaml(path: Path) -> Any:
-    """Parse a YAML file, turning every failure into a ConfigError naming the file and line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: file not found; create it or pass --config DIR") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc})") from exc
-    try:
-        return yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(f"{path.name}{where}: invalid YAML: {exc.problem}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path.name}: invalid YAML: {exc}") from exc
 
 
 def describe_validation_error(filename: str, raw: Any, error: ValidationError, kind: str, list_key: str) -> str:

@@ -18,10 +18,10 @@ from pathlib import Path
 from types import MappingProxyType
 
 import pycountry
-import yaml
 from babel import Locale, UnknownLocaleError
 
 from config.errors import ConfigError
+from config.yaml_file import read_yaml
 
 logger = logging.getLogger(__name__)
 
@@ -162,13 +162,7 @@ def load_watchlist(path: Path) -> Watchlist:
     and the fix.
     """
     name = path.name
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigError(f"{name}: cannot read {path}: {error.strerror}") from error
-    except yaml.YAMLError as error:
-        problem = str(error).replace("\n", " ")
-        raise ConfigError(f"{name}: not valid YAML ({problem})") from error
+    raw = read_yaml(path)
     check = _Checker(name)
     top = check.mapping(raw, "the file", "a mapping with languages, offices and officials")
     check.keys(top, "the file", _TOP_KEYS, required=("languages", "offices"))
