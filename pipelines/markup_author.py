@@ -5,7 +5,7 @@
 expressions test every element of the page, calling back into Python for each `re:test`; on
 the synthetic site's pages they cost 3.1 ms a page, two thirds of the author search. The
 selectors below pick the same elements in the same order, walking only the tags an expression
-names and testing the attributes with compiled regular expressions: tests/test_markup_author.py
+names and testing the attributes with compiled regular expressions: tests/test_xpath_selectors.py
 checks each against trafilatura's expression, so an upgrade that changes one fails there.
 
 `markup_author` prunes the tree it is given (it skips the copy): call it last.
@@ -14,13 +14,11 @@ checks each against trafilatura's expression, so an upgrade that changes one fai
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from lxml.etree import Element, _Element
 from lxml.html import HtmlElement
 
-Selector = Callable[[HtmlElement], list[_Element]]
-
+from pipelines.trafilatura_prunes import Selector
 
 # Attributes are read with "" for a missing one, as XPath does: `re:test(@id, ...)` runs lxml's
 # `re.search` on "", `contains(@class, ...)` and `@class='...'` compare with "".

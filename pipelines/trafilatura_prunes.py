@@ -11,7 +11,7 @@ regular expressions (0.2-0.3 ms each).
 `install()` puts them in trafilatura's module in place of the expressions, and only when those
 expressions are the ones translated here: their text is checked against a digest, so an upgrade
 that changes one leaves trafilatura as it is (with a warning to re-check this module). Extraction
-results do not change: tests/test_trafilatura_prunes.py checks each selector against its
+results do not change: tests/test_xpath_selectors.py checks each selector against its
 expression and the extracted text and metadata with and without them.
 """
 
