@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import pickle
+import time
 import unicodedata
 from pathlib import Path
 
@@ -425,3 +427,19 @@ def test_pool_workers_run_at_the_configured_niceness(nice: int) -> None:
     finally:
         pipeline.close_spider()
     assert worker == min(os.nice(0) + nice, 19)
+
+
+def test_pool_workers_start_when_the_spider_opens_not_at_the_first_page() -> None:
+    before = set(multiprocessing.active_children())
+    pipeline = ExtractPipeline(PageJob(ExtractOptions()), 200, workers=2, stats=_NoStats())  # type: ignore[arg-type]
+    pipeline.open_spider()
+    try:
+        deadline = time.monotonic() + 60
+        started: set[object] = set()
+        while len(started) < 2 and time.monotonic() < deadline:
+            started = set(multiprocessing.active_children()) - before
+            time.sleep(0.05)
+        assert len(started) == 2  # no page was submitted
+    finally:
+        pipeline.close_spider()
+    assert not set(multiprocessing.active_children()) - before
