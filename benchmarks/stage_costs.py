@@ -14,7 +14,8 @@ runs each stage's own functions on them, one item at a time, as the crawl does:
 Costs are CPU milliseconds per item of this process (the database's work included: SQLite
 runs in-process), plus wall milliseconds for the store, which also waits for the disk. The
 store is then timed over --items items, to show whether its cost stays flat as the database
-grows (items 1-1000 against the last 1000).
+grows (items 1-1000 against the last 1000), with a control (the same page compressed before
+every save) whose ratio shows how much of a change was the VM's speed drifting.
 
 --options also compares trafilatura option sets on the same pages (their text is known, so
 precision and recall are exact) and on the sample news web's gold pages (demo/sites).
@@ -30,6 +31,7 @@ import logging
 import statistics
 import tempfile
 import time
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -182,9 +184,14 @@ def fastest(timings: Sequence[Timing]) -> Timing:
     return Timing([timings[r].cpu[i] for i, r in enumerate(best)], [timings[r].wall[i] for i, r in enumerate(best)])
 
 
-def run_store(items: Sequence[ArticleItem], count: int, folder: Path) -> tuple[Timing, Timing]:
-    """save_article() for `count` items (cycling through the extracted ones with new URLs and texts)."""
-    store_timing, lookup_timing = new_timing(), new_timing()
+def run_store(items: Sequence[ArticleItem], count: int, folder: Path) -> tuple[Timing, Timing, Timing]:
+    """save_article() for `count` items (cycling through the extracted ones with new URLs and texts).
+
+    Also times a control, the same work before every save (compressing one page), so that the
+    VM's own drift over the run can be told from the store's growth.
+    """
+    store_timing, lookup_timing, control_timing = new_timing(), new_timing(), new_timing()
+    control_page = render_page(story(STORE_FIRST_STORY)).encode()
     with Store.open(f"sqlite:///{folder / 'stage-costs.db'}") as store:
         for number in range(count):
             template = items[number % len(items)]
@@ -204,9 +211,10 @@ def run_store(items: Sequence[ArticleItem], count: int, folder: Path) -> tuple[T
                     store.known_url(url)
                 store.article_id_by_hash(item.content_hash)
 
+            timed(lambda: zlib.compress(control_page, 6), control_timing)
             timed(lookups, lookup_timing)
             timed(lambda item=item: store.save_article(item), store_timing)  # type: ignore[misc]
-    return store_timing, lookup_timing
+    return store_timing, lookup_timing, control_timing
 
 
 # ---- option sets ----------------------------------------------------------------------------------
@@ -303,12 +311,15 @@ def stage_table(run: StageRun, store: Timing, lookups: Timing, items: int) -> st
     return _table(["stage", "CPU ms/item", "wall ms/item", "share of CPU"], rows)
 
 
-def flat_table(store: Timing, lookups: Timing) -> str:
+def flat_table(store: Timing, lookups: Timing, control: Timing) -> str:
+    """The first and last items' costs; the last column divides out the control's own drift."""
     n = len(store.cpu)
     window = max(1, min(FLAT_WINDOW, n // 2))  # a short run compares its two halves
     first, last = slice(0, window), slice(n - window, n)
+    control_ratio = control.ms(last)[0] / control.ms(first)[0]
     rows = []
-    for name, timing in (("store (save_article)", store), ("dedup lookups", lookups)):
+    named = (("store (save_article)", store), ("dedup lookups", lookups), ("control (one page compressed)", control))
+    for name, timing in named:
         first_cpu, first_wall = timing.ms(first)
         last_cpu, last_wall = timing.ms(last)
         rows.append(
@@ -317,10 +328,17 @@ def flat_table(store: Timing, lookups: Timing) -> str:
                 f"{first_cpu:.2f} / {first_wall:.2f}",
                 f"{last_cpu:.2f} / {last_wall:.2f}",
                 f"{last_cpu / first_cpu:.2f}",
+                f"{last_cpu / first_cpu / control_ratio:.2f}",
             ]
         )
     return _table(
-        ["", f"items 1-{window} (CPU / wall ms)", f"items {n - window + 1}-{n} (CPU / wall ms)", "CPU ratio"],
+        [
+            "",
+            f"items 1-{window} (CPU / wall ms)",
+            f"items {n - window + 1}-{n} (CPU / wall ms)",
+            "CPU ratio",
+            "CPU ratio over the control's",
+        ],
         rows,
     )
 
@@ -357,7 +375,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     pages = [(page_story, render_page(page_story)) for page_story in map(story, range(args.pages))]
     run = run_stages(pages, args.index_size, args.rounds)
     with tempfile.TemporaryDirectory(prefix="tripwatch-stages-") as folder:
-        store, lookups = run_store(run.items, args.items, Path(folder))
+        store, lookups, control = run_store(run.items, args.items, Path(folder))
     sizes = sorted(len(html.encode()) for _, html in pages)
     print(
         f"{len(pages)} pages ({sizes[0] / 1024:.0f}-{sizes[-1] / 1024:.0f} KB, median "
@@ -367,7 +385,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(stage_table(run, store, lookups, args.items))
     print()
-    print(flat_table(store, lookups))
+    print(flat_table(store, lookups, control))
     if args.options:
         chosen, _, _ = settings_options()
         print()
