@@ -43,7 +43,7 @@ from benchmarks.sitegen import Story, render_page, story
 from config.watchlist import load_watchlist
 from crawler.items import ArticleItem, FeedEntry, FetchFailure
 from crawler.runner import crawl_settings
-from pipelines import trafilatura_prunes
+from pipelines import trafilatura_selectors
 from pipelines.classify import classify
 from pipelines.dedup import DedupSettings, NearDuplicateIndex, content_hash, text_signature
 from pipelines.extract import ExtractOptions, apply_extraction, extract_article
@@ -138,7 +138,7 @@ def run_stages(pages: Sequence[tuple[Story, str]], index_size: int, rounds: int)
     logger.info(
         "Dedup index of %(n)d signatures built in %(s).1fs CPU", {"n": index_size, "s": time.process_time() - started}
     )
-    trafilatura_prunes.install()  # as in the crawl's workers
+    trafilatura_selectors.install()  # as in the crawl's workers
     extract_article(pages[0][1], BASE, options)  # trafilatura builds some tables on first use
     runs = [StageRun(new_timing(), new_timing(), new_timing(), []) for _ in range(rounds)]
     matches = 0

@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from benchmarks.sitegen import GeneratedSite, generate_site
-from pipelines import trafilatura_prunes
+from pipelines import trafilatura_selectors
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Iterator, Sequence
@@ -952,7 +952,7 @@ def run_phases(
         elif phase == "s":
             label = "(s) extract_article (settings' options), one process"
             # As in the crawl's workers; (a) and (p), in this process or forked from it, stay stock.
-            with trafilatura_prunes.installed():
+            with trafilatura_selectors.installed():
                 floors.append(measure_floor(label, settings_extract(), site, server, floor_pages))
         elif phase == "b":
             crawls.append(measure_fetch_ceiling(config_dir, server, workdir))

@@ -26,7 +26,7 @@ import pycountry
 
 from crawler.items import ArticleItem, FetchFailure
 from crawler.urls import canonical_url, same_site
-from pipelines import trafilatura_prunes
+from pipelines import trafilatura_selectors
 from pipelines.dedup import text_fingerprints
 from pipelines.markup_author import markup_author
 from storage.compression import compress_html
@@ -428,7 +428,7 @@ def start_worker(nice: int) -> None:
     """A pool worker's set-up: lower its priority by `nice` (EXTRACT_WORKER_NICE), faster prunes."""
     if nice > 0 and hasattr(os, "nice"):  # not on Windows
         os.nice(min(nice, 19))
-    trafilatura_prunes.install()
+    trafilatura_selectors.install()
 
 
 class ExtractPipeline:
@@ -485,7 +485,7 @@ class ExtractPipeline:
             # turns (benchmarks/throughput.py --phases c).
             threading.Thread(target=self._start_workers, name="extract-pool-start", daemon=True).start()
         else:
-            trafilatura_prunes.install()  # this process extracts: the same faster prunes as a worker
+            trafilatura_selectors.install()  # this process extracts: the same faster prunes as a worker
 
     def _start_workers(self) -> None:
         pool = self.pool

@@ -18,7 +18,7 @@ import re
 from lxml.etree import Element, _Element
 from lxml.html import HtmlElement
 
-from pipelines.trafilatura_prunes import Selector
+from pipelines.trafilatura_selectors import Selector
 
 # Attributes are read with "" for a missing one, as XPath does: `re:test(@id, ...)` runs lxml's
 # `re.search` on "", `contains(@class, ...)` and `@class='...'` compare with "".

@@ -1,13 +1,15 @@
 """Element tests in Python that stand in for trafilatura's XPath expressions pick the same elements.
 
-pipelines/markup_author.py (the author search) and pipelines/trafilatura_prunes.py (the first
-prunes of a page) each translate some of trafilatura's expressions; every selector is checked
+pipelines/markup_author.py (the author search) and pipelines/trafilatura_selectors.py (the first
+prunes of a page, the body search, the boilerplate prune) each translate some of trafilatura's
+expressions; every selector is checked
 against the expression it replaces on hand-made edge pages, synthetic pages and the demo web,
 and the results they feed (the author, the extraction) against trafilatura's own.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 from pathlib import Path
 
@@ -20,10 +22,10 @@ from trafilatura.utils import load_html
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from benchmarks.sitegen import render_page, story
-from pipelines import trafilatura_prunes
+from pipelines import trafilatura_selectors
 from pipelines.extract import ExtractOptions, ExtractPipeline, PageJob, extract_article
 from pipelines.markup_author import AUTHOR_SELECTORS, DISCARD_SELECTORS, markup_author
-from pipelines.trafilatura_prunes import REPLACEMENTS, Selector, install, installed
+from pipelines.trafilatura_selectors import REPLACEMENTS, Replacement, Selector, install, installed
 
 DEMO_PAGES = sorted((Path(__file__).resolve().parent.parent / "demo" / "sites").glob("*/**/*.html"))
 
@@ -96,9 +98,49 @@ PRUNE_EDGE_PAGE = """<!DOCTYPE html>
 </body></html>"""
 
 
+# The body search and the boilerplate prune: the first article container of each parent, and
+# the attribute unions (@id|@class, @id|@style) that test whichever attribute the tag writes first.
+BODY_EDGE_PAGE = """<!DOCTYPE html>
+<html><head><title>Edge cases</title></head>
+<body>
+<main id="page">
+  <div class="wrapper"><section class="post">First body container of this parent.</section>
+    <div class="entry">Second: not taken, its parent already gave one.</div></div>
+  <article itemprop="articleBody"><p>By item property.</p>
+    <div id="articleContent"><div class="article__body">Nested, first child of its parent.</div></div></article>
+  <div id="story-article-body" class="x">By id.</div>
+  <section class="post_inner_wrapper">By class.</section>
+  <span class="post-body">A span is not a body container.</span>
+  <div class="posting">No match.</div>
+</main>
+<div role="Navigation">Role with a capital N.</div>
+<span data-lp-replacement-content="">Replacement content.</span>
+<p data-component="MostPopularStories">Most popular.</p>
+<div id="cookie-notice" class="content">Cookie by id, written first.</div>
+<div class="content" id="cookie-notice">Id written second: class decides, no match.</div>
+<div class="cookie-box" id="main">Class written first.</div>
+<list class="tag-list"><item class="meta-date">Tags.</item></list>
+<section class="article ad-slot">An ad by class.</section>
+<div class="layout"><p class=" ad ">Spaced ad.</p></div>
+<div id="ad-top">Ad by id.</div>
+<h2 class="comments-title">Comments</h2>
+<form id="reply-form" class="x">Reply form, id first.</form>
+<form class="x" id="reply-form">Id second: no match.</form>
+<div class="reply-box">Reply by class.</div>
+<div id="hidden-block" style="color:red">Hidden by id, first.</div>
+<div style="color:red" id="hidden-block">Style first: no match.</div>
+<div style="display:none">Not displayed.</div>
+<p style="margin:0; display: none">Not displayed either.</p>
+<b aria-hidden="true">Hidden from readers.</b>
+<div id="reader-comments">Comments.</div>
+<div class="hide-print noprint">Print only.</div>
+<p>An article paragraph about a minister's visit abroad, long enough to be the body of the page.</p>
+</body></html>"""
+
+
 def pages() -> list[tuple[str, str | bytes]]:
     synthetic = [(f"synthetic-{index}", render_page(story(index))) for index in range(0, 40, 3)]
-    edges = [("author-edges", AUTHOR_EDGE_PAGE), ("prune-edges", PRUNE_EDGE_PAGE)]
+    edges = [("author-edges", AUTHOR_EDGE_PAGE), ("prune-edges", PRUNE_EDGE_PAGE), ("body-edges", BODY_EDGE_PAGE)]
     return [*edges, *synthetic, *((path.name, path.read_bytes()) for path in DEMO_PAGES)]
 
 
@@ -109,10 +151,23 @@ PAIRS = [
     *zip(AUTHOR_SELECTORS, AUTHOR_XPATHS, strict=True),
     *(
         (selector, expression)
-        for name, (_, selectors) in REPLACEMENTS.items()
-        for selector, expression in zip(selectors, getattr(trafilatura.core, name), strict=True)
+        for replacement in REPLACEMENTS
+        for selector, expression in zip(
+            replacement.selectors, getattr(importlib.import_module(replacement.module), replacement.name), strict=False
+        )
     ),
 ]
+KEYS = [replacement.key for replacement in REPLACEMENTS]
+
+
+def current(replacement: Replacement) -> object:
+    return getattr(importlib.import_module(replacement.module), replacement.name)
+
+
+def keep_trafilaturas_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Have monkeypatch put every list back after the test, whatever install() does to it."""
+    for replacement in REPLACEMENTS:
+        monkeypatch.setattr(importlib.import_module(replacement.module), replacement.name, current(replacement))
 
 
 def tree_of(html: str | bytes) -> HtmlElement:
@@ -135,9 +190,12 @@ def test_each_selector_picks_the_elements_of_trafilaturas_expression(
     assert selector(tree) == expression(tree)
 
 
+EDGE_PAGES = (AUTHOR_EDGE_PAGE, PRUNE_EDGE_PAGE, BODY_EDGE_PAGE)
+
+
 @pytest.mark.parametrize(("selector", "expression"), PAIRS, ids=selector_name)
 def test_the_edge_pages_give_every_selector_something_to_find(selector: Selector, expression: Selector) -> None:
-    found = [*selector(tree_of(AUTHOR_EDGE_PAGE)), *selector(tree_of(PRUNE_EDGE_PAGE))]
+    found = [*(element for page in EDGE_PAGES for element in selector(tree_of(page)))]
     assert len(found) >= 2, "an equivalence checked on nothing would prove nothing"
 
 
@@ -165,38 +223,42 @@ def test_the_discarded_sections_are_pruned_before_the_search() -> None:
     assert markup_author(tree_of(html)) == "Aino Lehto"
 
 
-# ---- the prunes swapped into trafilatura ----------------------------------------------------
+# ---- the selectors swapped into trafilatura ----------------------------------------------------
 
 
 @pytest.mark.parametrize(("name", "html"), PAGES, ids=PAGE_IDS)
 def test_extraction_is_the_same_with_the_selectors(name: str, html: str | bytes) -> None:
     options = ExtractOptions()
     stock = extract_article(html, "https://outlet.example/story", options)
-    with installed() as names:
-        assert names == list(REPLACEMENTS)
+    with installed() as keys:
+        assert keys == KEYS
         fast = extract_article(html, "https://outlet.example/story", options)
     assert fast == stock
 
 
 def test_installed_puts_trafilaturas_expressions_back() -> None:
-    before = {name: getattr(trafilatura.core, name) for name in REPLACEMENTS}
+    before = [current(replacement) for replacement in REPLACEMENTS]
     with installed():
-        assert all(getattr(trafilatura.core, name) is REPLACEMENTS[name][1] for name in REPLACEMENTS)
-    assert {name: getattr(trafilatura.core, name) for name in REPLACEMENTS} == before
+        for replacement, original in zip(REPLACEMENTS, before, strict=True):
+            swapped = current(replacement)
+            assert isinstance(swapped, list) and isinstance(original, list)
+            count = len(replacement.selectors)
+            assert swapped[:count] == list(replacement.selectors)
+            assert swapped[count:] == original[count:]  # the untranslated rest stays trafilatura's
+    assert [current(replacement) for replacement in REPLACEMENTS] == before
 
 
 def test_a_changed_expression_is_left_to_trafilatura(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    for name in REPLACEMENTS:  # restored after the test, whatever install() does
-        monkeypatch.setattr(trafilatura.core, name, getattr(trafilatura.core, name))
+    keep_trafilaturas_lists(monkeypatch)
     changed = [XPath(".//div[@id='comments']")]
     monkeypatch.setattr(trafilatura.core, "REMOVE_COMMENTS_XPATH", changed)
-    with caplog.at_level(logging.WARNING, logger=trafilatura_prunes.__name__):
-        names = install()
-    assert "REMOVE_COMMENTS_XPATH" not in names
+    with caplog.at_level(logging.WARNING, logger=trafilatura_selectors.__name__):
+        keys = install()
+    assert "trafilatura.core.REMOVE_COMMENTS_XPATH" not in keys
     assert trafilatura.core.REMOVE_COMMENTS_XPATH is changed
-    assert "RAW_TREE_PRUNE_XPATH" in names
+    assert "trafilatura.core.RAW_TREE_PRUNE_XPATH" in keys
     assert "REMOVE_COMMENTS_XPATH" in caplog.text
 
 
@@ -205,21 +267,47 @@ class _Stats:
         pass
 
 
-def _names_swapped_in_this_process() -> list[str]:
-    return [name for name, (_, selectors) in REPLACEMENTS.items() if getattr(trafilatura.core, name) is selectors]
+def _keys_swapped_in_this_process() -> list[str]:
+    swapped = []
+    for replacement in REPLACEMENTS:
+        value = current(replacement)
+        if isinstance(value, list) and value[: len(replacement.selectors)] == list(replacement.selectors):
+            swapped.append(replacement.key)
+    return swapped
 
 
 @pytest.mark.parametrize("workers", [0, 1])
 def test_the_extract_pipeline_extracts_with_the_selectors(monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
-    for name in REPLACEMENTS:
-        monkeypatch.setattr(trafilatura.core, name, getattr(trafilatura.core, name))
+    keep_trafilaturas_lists(monkeypatch)
     pipeline = ExtractPipeline(PageJob(ExtractOptions()), min_chars=200, workers=workers, stats=_Stats())  # type: ignore[arg-type]
     pipeline.open_spider()
     try:
         if pipeline.pool is None:
-            swapped = _names_swapped_in_this_process()
+            swapped = _keys_swapped_in_this_process()
         else:
-            swapped = pipeline.pool.submit(_names_swapped_in_this_process).result(timeout=60)
+            swapped = pipeline.pool.submit(_keys_swapped_in_this_process).result(timeout=60)
     finally:
         pipeline.close_spider()
-    assert swapped == list(REPLACEMENTS)
+    assert swapped == KEYS
+
+
+def _texts(selector: Selector, html: str) -> list[str]:
+    return [element.text_content().strip() for element in selector(tree_of(html))]
+
+
+def test_the_body_search_keeps_the_first_container_of_each_parent() -> None:
+    texts = _texts(trafilatura_selectors.article_bodies, BODY_EDGE_PAGE)
+    assert "First body container of this parent." in texts
+    assert not any(text.startswith("Second: not taken") for text in texts)
+    assert "Nested, first child of its parent." in texts
+
+
+def test_an_attribute_union_tests_the_attribute_written_first() -> None:
+    boilerplate = _texts(trafilatura_selectors.boilerplate_sections, BODY_EDGE_PAGE)
+    assert "Cookie by id, written first." in boilerplate
+    assert "Id written second: class decides, no match." not in boilerplate
+    hidden = _texts(trafilatura_selectors.hidden_and_reply_elements, BODY_EDGE_PAGE)
+    assert "Hidden by id, first." in hidden
+    assert "Style first: no match." not in hidden
+    assert "Reply form, id first." in hidden
+    assert "Id second: no match." not in hidden
