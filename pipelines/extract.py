@@ -425,7 +425,7 @@ def _str(value: object) -> str | None:
 
 
 def start_worker(nice: int) -> None:
-    """A pool worker's set-up: lower its priority by `nice` (EXTRACT_WORKER_NICE), faster prunes."""
+    """A pool worker's set-up: a lower priority by `nice` (EXTRACT_WORKER_NICE), the Python selectors."""
     if nice > 0 and hasattr(os, "nice"):  # not on Windows
         os.nice(min(nice, 19))
     trafilatura_selectors.install()
@@ -485,7 +485,7 @@ class ExtractPipeline:
             # turns (benchmarks/throughput.py --phases c).
             threading.Thread(target=self._start_workers, name="extract-pool-start", daemon=True).start()
         else:
-            trafilatura_selectors.install()  # this process extracts: the same faster prunes as a worker
+            trafilatura_selectors.install()  # this process extracts: the same selectors as a worker
 
     def _start_workers(self) -> None:
         pool = self.pool
