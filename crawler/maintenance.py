@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from config.watchlist import Watchlist
 from crawler.items import ArticleItem
+from pipelines import trafilatura_selectors
 from pipelines.classify import classify
 from pipelines.dedup import content_hash, text_signature
 from pipelines.extract import ExtractOptions, apply_extraction, extract_article
@@ -44,6 +45,13 @@ def reextract(
     store: Store, watchlist: Watchlist, flt: ItemFilter, options: ExtractOptions, min_chars: int, num_perm: int
 ) -> Counter[str]:
     """Extract the matching items again from their stored HTML, then classify them again."""
+    with trafilatura_selectors.installed():  # as the crawl's workers extract, and as fast
+        return _reextract_all(store, watchlist, flt, options, min_chars, num_perm)
+
+
+def _reextract_all(
+    store: Store, watchlist: Watchlist, flt: ItemFilter, options: ExtractOptions, min_chars: int, num_perm: int
+) -> Counter[str]:
     outcome: Counter[str] = Counter()
     for item in list(store.iter_items(flt)):
         html = store.raw_html(item.id)
