@@ -17,6 +17,7 @@ import re
 import threading
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, Self, TypedDict
@@ -441,6 +442,7 @@ class ExtractPipeline:
         self.worker_nice = worker_nice
         self.stats = stats
         self.pool: ProcessPoolExecutor | None = None
+        self.in_process = ExitStack()  # without workers: the selectors, for as long as the spider runs
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -485,7 +487,9 @@ class ExtractPipeline:
             # turns (benchmarks/throughput.py --phases c).
             threading.Thread(target=self._start_workers, name="extract-pool-start", daemon=True).start()
         else:
-            trafilatura_selectors.install()  # this process extracts: the same selectors as a worker
+            # This process extracts: the same selectors as a worker, taken back at close so that
+            # a process that goes on (a test run, the scheduler's own) keeps trafilatura's own.
+            self.in_process.enter_context(trafilatura_selectors.installed())
 
     def _start_workers(self) -> None:
         pool = self.pool
@@ -500,6 +504,7 @@ class ExtractPipeline:
     def close_spider(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
+        self.in_process.close()
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import trafilatura.core
 from lxml.etree import XPath
-from lxml.html import HtmlElement
+from lxml.html import FormElement, HtmlElement
 from trafilatura.metadata import extract_author
 from trafilatura.utils import load_html
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
@@ -289,6 +289,7 @@ def test_the_extract_pipeline_extracts_with_the_selectors(monkeypatch: pytest.Mo
     finally:
         pipeline.close_spider()
     assert swapped == KEYS
+    assert _keys_swapped_in_this_process() == []  # the spider closed: trafilatura's own again
 
 
 def _texts(selector: Selector, html: str) -> list[str]:
@@ -311,3 +312,10 @@ def test_an_attribute_union_tests_the_attribute_written_first() -> None:
     assert "Style first: no match." not in hidden
     assert "Reply form, id first." in hidden
     assert "Id second: no match." not in hidden
+
+
+def test_installed_parses_plain_html_elements_and_puts_the_form_classes_back() -> None:
+    page = "<html><body><form action='/s'><input name='q'></form><p>Text.</p></body></html>"
+    with installed():
+        assert {type(element) for element in tree_of(page).iter()} == {HtmlElement}
+    assert type(tree_of(page).find(".//form")) is FormElement
