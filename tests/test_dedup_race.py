@@ -42,6 +42,16 @@ def dedup_stage(db_url: str) -> DedupPipeline:
     return stage
 
 
+def store_new(stage: DedupPipeline, store: Store, page: ArticleItem) -> int:
+    """What the store stage does with an item decided new: recheck, save and index it under the lock."""
+    with store.new_article_lock():
+        stage.recheck(page)
+        article_id = store.save_article(page).article_id
+        assert article_id is not None
+        stage.note_stored(article_id, page.signature)
+    return article_id
+
+
 def test_a_copy_stored_as_new_by_one_process_is_caught_when_the_other_stored_the_original(db_url: str) -> None:
     Store.open(db_url).close()
     ours, theirs = dedup_stage(db_url), dedup_stage(db_url)
@@ -122,10 +132,7 @@ def test_an_original_stored_by_this_crawl_after_its_copy_was_decided_is_found_at
         stage.process_item(copy)  # decided before the original is stored: it looks new
         assert original.duplicate_of is None and copy.duplicate_of is None
         with Store.open(db_url) as store:
-            with store.new_article_lock():
-                stage.recheck(original)
-                stored_id = store.save_article(original).article_id
-                stage.note_stored(stored_id, original.signature)
+            stored_id = store_new(stage, store, original)
             with store.new_article_lock():
                 stage.recheck(copy)
         assert original.duplicate_of is None
@@ -140,10 +147,7 @@ def test_the_next_look_at_the_store_skips_what_this_crawl_stored_but_not_what_ot
         first = item("https://gazette.example/manila", ORIGINAL)
         stage.process_item(first)
         with Store.open(db_url) as store:
-            with store.new_article_lock():
-                stage.recheck(first)
-                first_id = store.save_article(first).article_id
-                stage.note_stored(first_id, first.signature)
+            first_id = store_new(stage, store, first)
             assert stage.last_indexed_id == first_id
             # Another process stores an article; this crawl's next one gets the id after it.
             theirs = item("https://other.example/jakarta", "A different story about the harbour. " * 20)
